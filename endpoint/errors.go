@@ -1,0 +1,157 @@
+package endpoint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+)
+
+// ErrorKind classifies what went wrong with a request.
+type ErrorKind int
+
+// Error kinds. Auth, NotFound and BadRequest are permanent: retrying them
+// would fail the same way and only cost money.
+const (
+	KindTransport  ErrorKind = iota // connection refused, reset or cut mid-reply
+	KindTimeout                     // no complete reply within Config.Timeout
+	KindRateLimit                   // HTTP 429
+	KindServer                      // HTTP 5xx, or a 200 whose body is not a reply
+	KindAuth                        // HTTP 401/403: wrong or missing key
+	KindNotFound                    // HTTP 404: wrong model or wrong base URL
+	KindBadRequest                  // HTTP 400 and other 4xx: the request was refused
+	KindCanceled                    // the caller's context ended
+)
+
+var kindNames = [...]string{"transport", "timeout", "rate limit", "server", "auth", "not found", "bad request", "canceled"}
+
+func (k ErrorKind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// Error is a failed request after classification. Its message says what to
+// check for permanent kinds.
+type Error struct {
+	Kind    ErrorKind
+	Status  int    // HTTP status, 0 when no reply came
+	Message string // the server's message, or the transport error
+	// RetryAfter is the wait the server asked for (Retry-After or
+	// retry-after-ms), 0 when it asked for none.
+	RetryAfter time.Duration
+	// Attempts is the number of HTTP attempts made before giving up.
+	Attempts int
+	Err      error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	switch e.Kind {
+	case KindAuth:
+		fmt.Fprintf(&b, "endpoint refused the API key (HTTP %d): check OPENAI_API_KEY", e.Status)
+	case KindNotFound:
+		fmt.Fprintf(&b, "endpoint answered HTTP 404: check BITEXT_MODEL (the model must be served there) and OPENAI_BASE_URL (it usually ends in /v1)")
+	case KindBadRequest:
+		fmt.Fprintf(&b, "endpoint rejected the request (HTTP %d)", e.Status)
+	case KindRateLimit:
+		b.WriteString("endpoint rate limit (HTTP 429)")
+	case KindServer:
+		if e.Status != 0 {
+			fmt.Fprintf(&b, "endpoint server error (HTTP %d)", e.Status)
+		} else {
+			b.WriteString("endpoint server error")
+		}
+	case KindTimeout:
+		b.WriteString("endpoint timed out")
+	case KindTransport:
+		b.WriteString("endpoint connection failed")
+	case KindCanceled:
+		b.WriteString("request canceled")
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// As lets backoff.Retry see the server's Retry-After as its own
+// RetryAfterError while callers still get the full *Error.
+func (e *Error) As(target any) bool {
+	if t, ok := target.(**backoff.RetryAfterError); ok && e.RetryAfter > 0 {
+		*t = &backoff.RetryAfterError{Duration: e.RetryAfter}
+		return true
+	}
+	return false
+}
+
+// Temporary reports whether retrying the same request may succeed.
+func (e *Error) Temporary() bool {
+	switch e.Kind {
+	case KindTransport, KindTimeout, KindRateLimit, KindServer:
+		return true
+	}
+	return false
+}
+
+// IsPermanent reports whether err is an endpoint error that retrying cannot
+// fix: a wrong key, model or URL, a refused request, or cancellation. A
+// translation run should stop on it instead of trying every segment.
+func IsPermanent(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return !e.Temporary()
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// classifyStatus maps an HTTP status to a kind.
+func classifyStatus(status int) ErrorKind {
+	switch {
+	case status == 401 || status == 403:
+		return KindAuth
+	case status == 404:
+		return KindNotFound
+	case status == 429:
+		return KindRateLimit
+	case status == 408 || status == 409 || status >= 500:
+		return KindServer
+	default:
+		return KindBadRequest
+	}
+}
+
+// classifyTransport maps an error with no HTTP status to a kind.
+func classifyTransport(err error) ErrorKind {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return KindTimeout
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return KindTimeout
+	}
+	return KindTransport
+}
+
+// mentionsResponseFormat reports whether a 400 message is about the
+// response_format parameter, i.e. structured output is not supported.
+func mentionsResponseFormat(msg string) bool {
+	m := strings.ToLower(msg)
+	for _, s := range []string{"response_format", "json_schema", "json_object", "response format", "structured output", "guided_json", "grammar"} {
+		if strings.Contains(m, s) {
+			return true
+		}
+	}
+	return false
+}
