@@ -1,0 +1,229 @@
+// Package align pairs the sentences of a text with the sentences of its
+// translation.
+//
+// An alignment is a monotonic sequence of beads: each bead takes zero to
+// MaxSrc source sentences and zero to MaxTgt target sentences (1-1, 2-1,
+// 1-2, 2-2, 1-3, 3-1, and 1-0 / 0-1 for sentences left without a partner),
+// and every sentence of both sides is in exactly one bead.
+//
+// Beads are scored by combining three kinds of evidence, with weights
+// calibrated on a development set:
+//
+//   - length: a Gale–Church model whose length ratio is estimated from the
+//     document pair itself;
+//   - similarity to a translation of the source (a machine translation, line
+//     parallel to the source, as Bleualign uses): IDF-weighted overlap of
+//     character n-grams, normalised against the similarity of random pairs;
+//   - anchors that need no translation: numbers, Latin-script and
+//     transliterated Cyrillic words (names, cognates), and the entries of an
+//     optional bilingual Dictionary (the glossary).
+//
+// The search is linear in time and memory: the sentences are merged pairwise
+// into coarser and coarser blocks with small dense sketches until the table
+// is small, a path is found there, and each finer level searches only a band
+// of fixed width around the path of the level above (coarse-to-fine, as in
+// Vecalign).
+package align
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Bead is one unit of an alignment: source and target sentence indices
+// (0-based, ascending, possibly empty on one side).
+type Bead struct {
+	Src []int `json:"src"`
+	Tgt []int `json:"tgt"`
+	// Score is the bead's contribution to the alignment score (higher is
+	// better); it is what `--scores` prints as the cost, negated.
+	Score float64 `json:"score"`
+	// Confidence in [0, 1]: for a pair, how strongly the evidence links the
+	// two sides; for a 1-0 or 0-1 bead, how weakly the sentence resembles
+	// any sentence near it on the other side.
+	Confidence float64 `json:"confidence"`
+}
+
+// Dictionary finds bilingual dictionary entries (such as glossary terms) in
+// sentences. Concepts returns identifiers of the entries whose source-side
+// term occurs in text (source true) or whose target-side term occurs in text
+// (source false). A shared identifier on the two sides anchors a pair.
+type Dictionary interface {
+	Concepts(text string, source bool) []string
+}
+
+// Input is one document pair to align.
+type Input struct {
+	Src []string // source sentences
+	Tgt []string // target sentences
+	// MT, when not nil, is a translation of Src into the target language,
+	// line by line (len(MT) == len(Src)).
+	MT []string
+}
+
+// Weights are the calibrated parameters of the bead score. The zero value
+// is not useful: start from DefaultWeights.
+type Weights struct {
+	MT     float64 // weight of the similarity of the MT to the target
+	Anchor float64 // weight of the anchor similarity, when MT is given
+	// AnchorNoMT is the anchor weight when no MT is given.
+	AnchorNoMT float64
+	Length     float64 // weight of the Gale–Church length probability
+	LengthNoMT float64 // length weight when no MT is given
+	Variance   float64 // Gale–Church variance per character
+	Skip       float64 // cost of a 1-0 or 0-1 bead
+	Merge      float64 // cost of each sentence beyond the second in a bead
+	Many       float64 // extra cost of a bead with ≥ 2 sentences on both sides
+	Embed      float64 // weight of the embedding similarity, when embeddings are given
+}
+
+// DefaultWeights are calibrated on the Text+Berg de-fr development document.
+var DefaultWeights = Weights{
+	MT: 1.0, Anchor: 0.3, AnchorNoMT: 1.0, Length: 0.3, LengthNoMT: 0.5,
+	Variance: 6.8, Skip: 0.3, Merge: 0.1, Many: 0.1, Embed: 1.0,
+}
+
+// Options configure Align. The zero value selects the defaults.
+type Options struct {
+	MaxSrc   int // most source sentences in a bead (default 3)
+	MaxTgt   int // most target sentences in a bead (default 3)
+	MaxTotal int // most sentences in a bead, both sides (default 4)
+	// Weights of the bead score; nil selects DefaultWeights.
+	Weights *Weights
+	// Dictionary, when not nil, adds its entries as anchors.
+	Dictionary Dictionary
+	// FullCells is the largest table searched without a coarse pass
+	// (default 250,000 cells).
+	FullCells int
+	// Band is the half-width of the search band around a coarse path
+	// (default 8).
+	Band int
+	// Embeddings, when not nil, hold a sentence vector for every source and
+	// target sentence (see Embedder); their cosine adds to the score.
+	Embeddings *Embeddings
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxSrc <= 0 {
+		o.MaxSrc = 3
+	}
+	if o.MaxTgt <= 0 {
+		o.MaxTgt = 3
+	}
+	if o.MaxTotal <= 0 {
+		o.MaxTotal = 4
+	}
+	if o.Weights == nil {
+		w := DefaultWeights
+		o.Weights = &w
+	}
+	if o.FullCells <= 0 {
+		o.FullCells = 250_000
+	}
+	if o.Band <= 0 {
+		o.Band = 8
+	}
+	return o
+}
+
+// shapes lists the bead shapes allowed by the options; null beads are only
+// ever 1-0 and 0-1.
+func (o Options) shapes() []shape {
+	s := []shape{{1, 1}, {1, 0}, {0, 1}}
+	for a := 1; a <= o.MaxSrc; a++ {
+		for b := 1; b <= o.MaxTgt; b++ {
+			if (a > 1 || b > 1) && a+b <= o.MaxTotal {
+				s = append(s, shape{a, b})
+			}
+		}
+	}
+	return s
+}
+
+// ErrMTLength is returned when the MT does not have one line per source
+// sentence.
+var ErrMTLength = errors.New("the MT must have one line per source sentence")
+
+// Align aligns the sentences of in.Src with those of in.Tgt.
+func Align(ctx context.Context, in Input, opts Options) ([]Bead, error) {
+	opts = opts.withDefaults()
+	n, m := len(in.Src), len(in.Tgt)
+	if in.MT != nil && len(in.MT) != n {
+		return nil, fmt.Errorf("align: %w (%d MT lines, %d source sentences)", ErrMTLength, len(in.MT), n)
+	}
+	if e := opts.Embeddings; e != nil && (len(e.Src) != n || len(e.Tgt) != m) {
+		return nil, fmt.Errorf("align: embeddings for %d/%d sentences, text has %d/%d", len(e.Src), len(e.Tgt), n, m)
+	}
+	if n == 0 || m == 0 {
+		return nullBeads(n, m), nil
+	}
+	f := newFine(in, opts)
+	var bd *band
+	if (n+1)*(m+1) <= opts.FullCells {
+		bd = fullBand(n, m)
+	} else {
+		d := newDense(f, opts)
+		p, err := coarsePath(ctx, d.halve(), opts)
+		if err != nil {
+			return nil, fmt.Errorf("align: %w", err)
+		}
+		bd = projectBand(p, 2, n, m, opts.Band)
+	}
+	f.pairs(bd, opts)
+	steps, err := search(ctx, n, m, bd, opts.shapes(), f)
+	if err != nil {
+		return nil, fmt.Errorf("align: %w", err)
+	}
+	beads := make([]Bead, len(steps))
+	for k, s := range steps {
+		b := Bead{Src: seq(s.i-s.shape.a, s.i), Tgt: seq(s.j-s.shape.b, s.j), Score: s.score}
+		b.Confidence = f.confidence(s)
+		beads[k] = b
+	}
+	return beads, nil
+}
+
+// coarsePath finds a path through a dense level, recursing to a coarser one
+// while the table is too large.
+func coarsePath(ctx context.Context, d *dense, opts Options) ([]point, error) {
+	var bd *band
+	if (d.n+1)*(d.m+1) <= opts.FullCells || d.n < 2 || d.m < 2 {
+		bd = fullBand(d.n, d.m)
+	} else {
+		p, err := coarsePath(ctx, d.halve(), opts)
+		if err != nil {
+			return nil, err
+		}
+		bd = projectBand(p, 2, d.n, d.m, opts.Band)
+	}
+	steps, err := search(ctx, d.n, d.m, bd, coarseShapes, d)
+	if err != nil {
+		return nil, err
+	}
+	return pathOf(steps), nil
+}
+
+var coarseShapes = []shape{{1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 2}, {2, 2}}
+
+func nullBeads(n, m int) []Bead {
+	out := make([]Bead, 0, n+m)
+	for i := range n {
+		out = append(out, Bead{Src: []int{i}, Tgt: []int{}, Confidence: 1})
+	}
+	for j := range m {
+		out = append(out, Bead{Src: []int{}, Tgt: []int{j}, Confidence: 1})
+	}
+	return out
+}
+
+func seq(from, to int) []int {
+	s := make([]int, 0, to-from)
+	for k := from; k < to; k++ {
+		s = append(s, k)
+	}
+	return s
+}
+
+func clamp01(x float64) float64 { return math.Max(0, math.Min(1, x)) }

@@ -1,0 +1,133 @@
+package align
+
+import "math"
+
+// dense is one coarse level of the search: every item (a sentence or a
+// block of consecutive sentences) is a small dense sketch made by hashing
+// its features, so that merging two items is a vector sum.
+type dense struct {
+	n, m           int
+	src, tgt       []float32 // n×dim and m×dim sketches
+	srcLen, tgtLen []float64 // item lengths
+	srcPre, tgtPre []float64 // prefix sums of lengths
+	ratio, s2      float64
+	base           float64
+	wSim, wLen     float64
+	skip, merge    float64
+}
+
+const sketchDim = 64
+
+// newDense builds the sentence-level sketches from the fine features.
+func newDense(f *fine, opts Options) *dense {
+	d := &dense{n: f.n, m: f.m, ratio: f.ratio, s2: f.s2, wSim: 1, wLen: 0.5,
+		skip: opts.Weights.Skip, merge: opts.Weights.Merge}
+	d.src = make([]float32, d.n*sketchDim)
+	d.tgt = make([]float32, d.m*sketchDim)
+	d.srcLen = make([]float64, d.n)
+	d.tgtLen = make([]float64, d.m)
+	for i := range d.n {
+		d.srcLen[i] = f.srcLen[i+1] - f.srcLen[i]
+		v := d.src[i*sketchDim : (i+1)*sketchDim]
+		if f.mt != nil {
+			sketch(v[:48], f.mt.src[i], 1)
+			sketch(v[48:], f.anc.src[i], 0.5)
+		} else {
+			sketch(v, f.anc.src[i], 1)
+		}
+	}
+	for j := range d.m {
+		d.tgtLen[j] = f.tgtLen[j+1] - f.tgtLen[j]
+		v := d.tgt[j*sketchDim : (j+1)*sketchDim]
+		if f.mt != nil {
+			sketch(v[:48], f.mt.tgt[j], 1)
+			sketch(v[48:], f.anc.tgt[j], 0.5)
+		} else {
+			sketch(v, f.anc.tgt[j], 1)
+		}
+	}
+	d.finish()
+	return d
+}
+
+// sketch hashes a bag into v and scales it to length scale.
+func sketch(v []float32, b bag, scale float64) {
+	for _, ft := range b {
+		v[ft.key%uint32(len(v))] += ft.w
+	}
+	norm := 0.0
+	for _, x := range v {
+		norm += float64(x) * float64(x)
+	}
+	if norm > 0 {
+		k := float32(scale / math.Sqrt(norm))
+		for i := range v {
+			v[i] *= k
+		}
+	}
+}
+
+func (d *dense) finish() {
+	d.srcPre = prefix(d.n, func(i int) float64 { return d.srcLen[i] })
+	d.tgtPre = prefix(d.m, func(i int) float64 { return d.tgtLen[i] })
+	d.base = sampleBase(d.n, d.m, func(p, q int) float64 {
+		return cosine(d.src[p*sketchDim:(p+1)*sketchDim], d.tgt[q*sketchDim:(q+1)*sketchDim])
+	})
+}
+
+// halve merges items pairwise into a level of half the size.
+func (d *dense) halve() *dense {
+	h := &dense{n: (d.n + 1) / 2, m: (d.m + 1) / 2, ratio: d.ratio, s2: d.s2,
+		wSim: d.wSim, wLen: d.wLen, skip: d.skip, merge: d.merge}
+	merge := func(vec []float32, lens []float64, n int) ([]float32, []float64) {
+		out := make([]float32, ((n+1)/2)*sketchDim)
+		ol := make([]float64, (n+1)/2)
+		for i := range n {
+			k := i / 2
+			ol[k] += lens[i]
+			o := out[k*sketchDim : (k+1)*sketchDim]
+			for x, y := range vec[i*sketchDim : (i+1)*sketchDim] {
+				o[x] += y
+			}
+		}
+		return out, ol
+	}
+	h.src, h.srcLen = merge(d.src, d.srcLen, d.n)
+	h.tgt, h.tgtLen = merge(d.tgt, d.tgtLen, d.m)
+	h.finish()
+	return h
+}
+
+func cosine(u, v []float32) float64 {
+	var uv, uu, vv float64
+	for k := range u {
+		uv += float64(u[k]) * float64(v[k])
+		uu += float64(u[k]) * float64(u[k])
+		vv += float64(v[k]) * float64(v[k])
+	}
+	if uu == 0 || vv == 0 {
+		return 0
+	}
+	return uv / math.Sqrt(uu*vv)
+}
+
+func (d *dense) score(i, j, a, b int) float64 {
+	if a == 0 || b == 0 {
+		return -d.skip
+	}
+	var u, v [sketchDim]float32
+	for p := i - a; p < i; p++ {
+		for k, x := range d.src[p*sketchDim : (p+1)*sketchDim] {
+			u[k] += x
+		}
+	}
+	for q := j - b; q < j; q++ {
+		for k, x := range d.tgt[q*sketchDim : (q+1)*sketchDim] {
+			v[k] += x
+		}
+	}
+	c := (cosine(u[:], v[:]) - d.base) / (1 - d.base)
+	ls, lt := d.srcPre[i]-d.srcPre[i-a], d.tgtPre[j]-d.tgtPre[j-b]
+	s := d.wSim*c + d.wLen*lengthProb(ls, lt, d.ratio, d.s2)
+	return float64(a+b)/2*s - d.merge*float64(a+b-2)
+}

@@ -1,0 +1,130 @@
+package align
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Doc is one document of a benchmark set in the layout of the shared
+// alignment benchmark: <set>/<doc>/src.txt, tgt.txt, gold.txt and optionally
+// mt.txt, one sentence per line.
+type Doc struct {
+	Name         string
+	Src, Tgt, MT []string // MT is nil when the set has no mt.txt
+	Gold         []Bead
+}
+
+// ReadLines reads a file of one sentence per line.
+func ReadLines(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return SplitLines(string(data)), nil
+}
+
+// SplitLines splits text into lines the way Python iterates over a file: a
+// final newline does not start an empty line, and "\r\n" counts as one.
+func SplitLines(text string) []string {
+	text = strings.TrimPrefix(text, "\ufeff")
+	if text == "" {
+		return []string{}
+	}
+	text = strings.TrimSuffix(text, "\n")
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	return lines
+}
+
+// ReadSet reads every document folder (one holding gold.txt) of a set, in
+// name order.
+func ReadSet(dir string) ([]Doc, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read set %s: %w", dir, err)
+	}
+	var docs []Doc
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		d, err := ReadDoc(filepath.Join(dir, e.Name()))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("read set %s: no document folders with gold.txt", dir)
+	}
+	slices.SortFunc(docs, func(a, b Doc) int { return strings.Compare(a.Name, b.Name) })
+	return docs, nil
+}
+
+// ReadDoc reads one document folder.
+func ReadDoc(dir string) (Doc, error) {
+	d := Doc{Name: filepath.Base(dir)}
+	f, err := os.Open(filepath.Join(dir, "gold.txt"))
+	if err != nil {
+		return d, err
+	}
+	defer f.Close()
+	if d.Gold, err = ReadBeads(f); err != nil {
+		return d, fmt.Errorf("read %s: %w", f.Name(), err)
+	}
+	if d.Src, err = ReadLines(filepath.Join(dir, "src.txt")); err != nil {
+		return d, fmt.Errorf("read document %s: %w", dir, err)
+	}
+	if d.Tgt, err = ReadLines(filepath.Join(dir, "tgt.txt")); err != nil {
+		return d, fmt.Errorf("read document %s: %w", dir, err)
+	}
+	d.MT, err = ReadLines(filepath.Join(dir, "mt.txt"))
+	if errors.Is(err, fs.ErrNotExist) {
+		d.MT = nil
+	} else if err != nil {
+		return d, fmt.Errorf("read document %s: %w", dir, err)
+	}
+	if d.MT != nil && len(d.MT) != len(d.Src) {
+		return d, fmt.Errorf("read document %s: %w (%d MT lines, %d source lines)", dir, ErrMTLength, len(d.MT), len(d.Src))
+	}
+	return d, nil
+}
+
+// DocResult is the alignment of one benchmark document and its counts.
+type DocResult struct {
+	Name   string
+	Beads  []Bead
+	Counts Counts
+}
+
+// Evaluate aligns every document (with its MT when useMT is set and the
+// document has one) and counts hits against the gold.
+func Evaluate(ctx context.Context, docs []Doc, useMT bool, opts Options) (Counts, []DocResult, error) {
+	var total Counts
+	res := make([]DocResult, 0, len(docs))
+	for _, d := range docs {
+		in := Input{Src: d.Src, Tgt: d.Tgt}
+		if useMT {
+			in.MT = d.MT
+		}
+		beads, err := Align(ctx, in, opts)
+		if err != nil {
+			return total, res, fmt.Errorf("evaluate %s: %w", d.Name, err)
+		}
+		c := Count(d.Gold, beads)
+		total.Add(c)
+		res = append(res, DocResult{Name: d.Name, Beads: beads, Counts: c})
+	}
+	return total, res, nil
+}

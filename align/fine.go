@@ -1,0 +1,277 @@
+package align
+
+import (
+	"math"
+	"runtime"
+	"sync"
+)
+
+// channel is one kind of similarity evidence between the two sides: a bag
+// per source and per target sentence, prefix sums of their masses, and the
+// mean Dice similarity of random pairs, used to normalise the score.
+type channel struct {
+	src, tgt       []bag
+	srcSum, tgtSum []float64 // prefix sums of the masses
+	base           float64
+	pair           []float32 // overlap per stored pair
+}
+
+func newChannel(src, tgt []bag) *channel {
+	c := &channel{src: src, tgt: tgt, srcSum: prefix(len(src), func(i int) float64 { return src[i].mass() }),
+		tgtSum: prefix(len(tgt), func(i int) float64 { return tgt[i].mass() })}
+	c.base = sampleBase(len(src), len(tgt), func(p, q int) float64 {
+		return dice(overlap(src[p], tgt[q]), src[p].mass(), tgt[q].mass())
+	})
+	return c
+}
+
+func dice(ov, ms, mt float64) float64 {
+	if ms+mt == 0 {
+		return 0
+	}
+	return 2 * math.Min(ov, math.Min(ms, mt)) / (ms + mt)
+}
+
+// sampleBase is the mean similarity of a fixed pseudo-random sample of
+// pairs: mostly pairs that are not translations of each other.
+func sampleBase(n, m int, sim func(p, q int) float64) float64 {
+	if n == 0 || m == 0 {
+		return 0
+	}
+	k := min(1000, n*m)
+	x := uint64(88172645463325252)
+	s := 0.0
+	for range k {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		p := int(x % uint64(n))
+		q := int((x >> 32) % uint64(m))
+		s += sim(p, q)
+	}
+	return math.Min(s/float64(k), 0.9)
+}
+
+func prefix(n int, f func(int) float64) []float64 {
+	s := make([]float64, n+1)
+	for i := range n {
+		s[i+1] = s[i] + f(i)
+	}
+	return s
+}
+
+// fine scores beads of sentences exactly, from pair overlaps computed for
+// the cells of the search band only.
+type fine struct {
+	n, m                  int
+	srcLen, tgtLen        []float64 // prefix sums of sentence lengths
+	ratio, s2             float64
+	w                     Weights
+	wMT, wAnc, wLen, wEmb float64
+	mt, anc               *channel // mt is nil without MT
+	emb                   *embChannel
+
+	// pair store: source sentence p has pairs with target q0[p] ≤ q < q0[p]+qn[p]
+	q0, qn, poff []int
+}
+
+func newFine(in Input, opts Options) *fine {
+	w := *opts.Weights
+	f := &fine{n: len(in.Src), m: len(in.Tgt), w: w, s2: w.Variance}
+	f.srcLen = prefix(f.n, func(i int) float64 { return runeLen(in.Src[i]) })
+	f.tgtLen = prefix(f.m, func(i int) float64 { return runeLen(in.Tgt[i]) })
+	f.ratio = 1
+	if f.srcLen[f.n] > 0 && f.tgtLen[f.m] > 0 {
+		f.ratio = f.tgtLen[f.m] / f.srcLen[f.n]
+	}
+	srcFold := make([]string, f.n)
+	tgtFold := make([]string, f.m)
+	for i, s := range in.Src {
+		srcFold[i] = foldText(s, true)
+	}
+	for j, s := range in.Tgt {
+		tgtFold[j] = foldText(s, true)
+	}
+	f.anc = newChannel(anchorBags(in.Src, in.Tgt, srcFold, tgtFold, opts.Dictionary))
+	f.wAnc, f.wLen = w.AnchorNoMT, w.LengthNoMT
+	if in.MT != nil {
+		var g bagger
+		for _, s := range in.MT {
+			c := make(map[uint32]float32)
+			ngramCounts(foldText(s, false), 3, seedGram, c)
+			g.add(c)
+		}
+		for _, s := range in.Tgt {
+			c := make(map[uint32]float32)
+			ngramCounts(foldText(s, false), 3, seedGram, c)
+			g.add(c)
+		}
+		all := g.bags()
+		f.mt = newChannel(all[:f.n], all[f.n:])
+		f.wMT, f.wAnc, f.wLen = w.MT, w.Anchor, w.Length
+	}
+	if opts.Embeddings != nil {
+		f.emb = newEmbChannel(opts.Embeddings, opts.MaxSrc, opts.MaxTgt)
+		f.wEmb = w.Embed
+	}
+	return f
+}
+
+// anchorBags builds the anchor bags of both sides; document frequencies are
+// counted over both sides together.
+func anchorBags(src, tgt, srcFold, tgtFold []string, dict Dictionary) ([]bag, []bag) {
+	var g bagger
+	for i, t := range srcFold {
+		c := make(map[uint32]float32)
+		anchorCounts(t, c)
+		if dict != nil {
+			for _, k := range dict.Concepts(src[i], true) {
+				c[hashString(seedDict, k)]++
+			}
+		}
+		g.add(c)
+	}
+	for j, t := range tgtFold {
+		c := make(map[uint32]float32)
+		anchorCounts(t, c)
+		if dict != nil {
+			for _, k := range dict.Concepts(tgt[j], false) {
+				c[hashString(seedDict, k)]++
+			}
+		}
+		g.add(c)
+	}
+	all := g.bags()
+	return all[:len(src)], all[len(src):]
+}
+
+// pairs computes the overlaps of every (source, target) sentence pair that
+// a bead inside the band can contain.
+func (f *fine) pairs(bd *band, opts Options) {
+	f.q0 = make([]int, f.n)
+	f.qn = make([]int, f.n)
+	f.poff = make([]int, f.n+1)
+	for p := range f.n {
+		lo, hi := f.m, 0
+		for r := p + 1; r <= min(f.n, p+opts.MaxSrc); r++ {
+			if bd.hi[r] >= bd.lo[r] {
+				lo = min(lo, bd.lo[r]-opts.MaxTgt)
+				hi = max(hi, bd.hi[r])
+			}
+		}
+		lo = max(lo, 0)
+		hi = min(hi, f.m)
+		if hi < lo {
+			hi = lo
+		}
+		f.q0[p], f.qn[p] = lo, hi-lo
+		f.poff[p+1] = f.poff[p] + hi - lo
+	}
+	total := f.poff[f.n]
+	chans := []*channel{f.anc}
+	if f.mt != nil {
+		chans = append(chans, f.mt)
+	}
+	for _, c := range chans {
+		c.pair = make([]float32, total)
+	}
+	if f.emb != nil {
+		f.emb.pair = make([]float32, total)
+	}
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for p := w; p < f.n; p += workers {
+				for k := range f.qn[p] {
+					q := f.q0[p] + k
+					for _, c := range chans {
+						c.pair[f.poff[p]+k] = float32(overlap(c.src[p], c.tgt[q]))
+					}
+					if f.emb != nil {
+						f.emb.pair[f.poff[p]+k] = float32(dot(f.emb.e.Src[p], f.emb.e.Tgt[q]))
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// at returns the index of pair (p, q) in the pair store, or -1.
+func (f *fine) at(p, q int) int {
+	k := q - f.q0[p]
+	if k < 0 || k >= f.qn[p] {
+		return -1
+	}
+	return f.poff[p] + k
+}
+
+// chanSim is the normalised similarity of a bead in one channel.
+func (f *fine) chanSim(c *channel, i, j, a, b int) float64 {
+	ms, mt := c.srcSum[i]-c.srcSum[i-a], c.tgtSum[j]-c.tgtSum[j-b]
+	if ms+mt == 0 {
+		return 0
+	}
+	ov := 0.0
+	for p := i - a; p < i; p++ {
+		for q := j - b; q < j; q++ {
+			if k := f.at(p, q); k >= 0 {
+				ov += float64(c.pair[k])
+			}
+		}
+	}
+	return (dice(ov, ms, mt) - c.base) / (1 - c.base)
+}
+
+// sim is the combined evidence that source [i-a, i) and target [j-b, j)
+// are translations of each other (a, b ≥ 1).
+func (f *fine) sim(i, j, a, b int) float64 {
+	ls, lt := f.srcLen[i]-f.srcLen[i-a], f.tgtLen[j]-f.tgtLen[j-b]
+	s := f.wLen * lengthProb(ls, lt, f.ratio, f.s2)
+	s += f.wAnc * f.chanSim(f.anc, i, j, a, b)
+	if f.mt != nil {
+		s += f.wMT * f.chanSim(f.mt, i, j, a, b)
+	}
+	if f.emb != nil {
+		s += f.wEmb * f.emb.sim(f, i, j, a, b)
+	}
+	return s
+}
+
+func (f *fine) score(i, j, a, b int) float64 {
+	if a == 0 || b == 0 {
+		return -f.w.Skip
+	}
+	s := float64(a+b) / 2 * f.sim(i, j, a, b)
+	s -= f.w.Merge * float64(a+b-2)
+	if a > 1 && b > 1 {
+		s -= f.w.Many
+	}
+	return s
+}
+
+// confidence maps a bead's evidence into [0, 1].
+func (f *fine) confidence(s step) float64 {
+	total := f.wMT + f.wAnc + f.wLen + f.wEmb
+	if s.shape.a > 0 && s.shape.b > 0 {
+		return clamp01(f.sim(s.i, s.j, s.shape.a, s.shape.b) / total)
+	}
+	best := 0.0
+	if s.shape.a == 1 {
+		p := s.i - 1
+		for k := range f.qn[p] {
+			best = math.Max(best, f.sim(p+1, f.q0[p]+k+1, 1, 1))
+		}
+	} else {
+		q := s.j - 1
+		for p := max(0, s.i-f.w2()); p < min(f.n, s.i+f.w2()); p++ {
+			if f.at(p, q) >= 0 {
+				best = math.Max(best, f.sim(p+1, q+1, 1, 1))
+			}
+		}
+	}
+	return clamp01(1 - best/total)
+}
+
+func (f *fine) w2() int { return 8 }
