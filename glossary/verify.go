@@ -1,0 +1,434 @@
+package glossary
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ViolationKind says how an English translation breaks the glossary.
+type ViolationKind string
+
+// Violation kinds.
+const (
+	// Missing: the source has the entry more often than the English has its
+	// required term or an allowed variant.
+	Missing ViolationKind = "missing"
+	// Forbidden: the English contains a rendering the glossary forbids.
+	Forbidden ViolationKind = "forbidden"
+)
+
+// Violation is one way an English translation breaks the glossary.
+type Violation struct {
+	ID       string        `json:"id"`
+	Kind     ViolationKind `json:"kind"`
+	Expected string        `json:"expected"` // the required English term
+	Found    string        `json:"found"`    // the forbidden rendering; empty when missing
+	// Start and End locate a forbidden rendering in the English (bytes);
+	// both are -1 for a missing term.
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Want and Got count the occurrences for a missing term.
+	Want int `json:"want,omitempty"`
+	Got  int `json:"got,omitempty"`
+}
+
+func (v Violation) String() string {
+	if v.Kind == Missing {
+		return fmt.Sprintf("%s: missing %q (%d of %d)", v.ID, v.Expected, v.Got, v.Want)
+	}
+	return fmt.Sprintf("%s: forbidden %q at %d-%d, use %q", v.ID, v.Found, v.Start, v.End, v.Expected)
+}
+
+// enWord is one word of English text.
+type enWord struct {
+	start, end int    // byte span, a possessive 's included
+	key        string // lower case, singular, possessive removed
+	abbr       string // the surface without plural/possessive s when it is an abbreviation, else ""
+}
+
+// articles are skipped between the words of an English term.
+var articles = map[string]bool{"the": true, "a": true, "an": true}
+
+// tokenizeEN splits English text into words; hyphens split words.
+func tokenizeEN(text string) []enWord {
+	var out []enWord
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		for i < len(text) {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			if !isWordRune(r) {
+				break
+			}
+			i += size
+		}
+		end := i
+		surface := text[start:end]
+		// possessive 's / ’s
+		if end < len(text) {
+			q, qs := utf8.DecodeRuneInString(text[end:])
+			if q == '\'' || q == '’' {
+				rest := text[end+qs:]
+				if len(rest) > 0 && (rest[0] == 's' || rest[0] == 'S') {
+					after, _ := utf8.DecodeRuneInString(rest[1:])
+					if len(rest) == 1 || !isWordRune(after) {
+						end += qs + 1
+						i = end
+					}
+				}
+			}
+		}
+		out = append(out, enWord{start: start, end: end, key: enKey(surface), abbr: enAbbr(surface)})
+	}
+	return out
+}
+
+// enKey normalises an English word: lower case and singular.
+func enKey(w string) string {
+	w = strings.ToLower(w)
+	n := len(w)
+	switch {
+	case n > 4 && strings.HasSuffix(w, "ies"):
+		return w[:n-3] + "y"
+	case n > 4 && (strings.HasSuffix(w, "sses") || strings.HasSuffix(w, "shes") || strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "xes")):
+		return w[:n-2]
+	case n > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		return w[:n-1]
+	}
+	return w
+}
+
+// enAbbr returns the abbreviation a word spells («ICTs» → «ICT») or "".
+func enAbbr(w string) string {
+	base := w
+	if len(w) > 2 && w[len(w)-1] == 's' {
+		base = w[:len(w)-1]
+	}
+	letters := 0
+	for _, r := range base {
+		switch {
+		case unicode.IsUpper(r):
+			letters++
+		case unicode.IsDigit(r):
+		default:
+			return ""
+		}
+	}
+	if letters < 2 && !(letters == 1 && len(base) > 1) {
+		return ""
+	}
+	return base
+}
+
+// enPattern is one English rendering of an entry.
+type enPattern struct {
+	entry     int
+	forbidden bool
+	keys      []string // per word: "=" + abbreviation, or the normalised word
+	text      string
+}
+
+// Verifier checks English translations against the glossary. It is safe
+// for concurrent use.
+type Verifier struct {
+	entries  []Entry
+	byID     map[string]int
+	patterns []enPattern
+	first    map[string][]int32 // key of the first word → patterns
+	// owners counts the entries forbidding each rendering (by its keys);
+	// only a rendering forbidden by a single entry is repaired.
+	owners map[string]int
+}
+
+// NewVerifier builds a verifier over the entries (deprecated ones are left
+// out).
+func NewVerifier(entries []Entry) *Verifier {
+	v := &Verifier{byID: make(map[string]int), first: make(map[string][]int32), owners: make(map[string]int)}
+	for _, e := range entries {
+		if e.Status == Deprecated {
+			continue
+		}
+		idx := len(v.entries)
+		v.entries = append(v.entries, e)
+		v.byID[e.ID] = idx
+		for _, t := range append([]string{e.EN}, e.ENVariants...) {
+			v.add(idx, t, false)
+		}
+		for _, t := range e.ForbiddenEN {
+			if p := v.add(idx, t, true); p != nil {
+				v.owners[strings.Join(p.keys, " ")]++
+			}
+		}
+	}
+	return v
+}
+
+func (v *Verifier) add(entry int, term string, forbidden bool) *enPattern {
+	var keys []string
+	for _, w := range tokenizeEN(term) {
+		s := term[w.start:w.end]
+		if w.abbr != "" && abbrevShape(strings.TrimSuffix(s, "s")) {
+			keys = append(keys, "="+w.abbr)
+			continue
+		}
+		if articles[w.key] {
+			continue
+		}
+		keys = append(keys, w.key)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	v.patterns = append(v.patterns, enPattern{entry: entry, forbidden: forbidden, keys: keys, text: term})
+	pid := int32(len(v.patterns) - 1)
+	v.first[keys[0]] = append(v.first[keys[0]], pid)
+	return &v.patterns[pid]
+}
+
+// occurrence is a pattern found in English text.
+type occurrence struct {
+	start, end int
+	pattern    int32
+}
+
+// find returns every pattern occurrence in the words, before overlaps are
+// resolved.
+func (v *Verifier) find(ws []enWord) []occurrence {
+	var out []occurrence
+	for i, w := range ws {
+		try := func(key string) {
+			for _, pid := range v.first[key] {
+				if end, ok := v.matchAt(ws, i, v.patterns[pid].keys); ok {
+					out = append(out, occurrence{w.start, end, pid})
+				}
+			}
+		}
+		try(w.key)
+		if w.abbr != "" {
+			try("=" + w.abbr)
+		}
+	}
+	return out
+}
+
+// matchAt matches keys against the words from i, skipping articles in the
+// text between words, and returns the end offset of the last word.
+func (v *Verifier) matchAt(ws []enWord, i int, keys []string) (int, bool) {
+	j := i
+	for k, key := range keys {
+		for k > 0 && j < len(ws) && articles[ws[j].key] && ws[j].key != key {
+			j++
+		}
+		if j >= len(ws) {
+			return 0, false
+		}
+		w := ws[j]
+		if strings.HasPrefix(key, "=") {
+			if w.abbr != key[1:] {
+				return 0, false
+			}
+		} else if w.key != key {
+			return 0, false
+		}
+		j++
+	}
+	return ws[j-1].end, true
+}
+
+// accept resolves overlapping occurrences: the longest wins; occurrences of
+// allowed renderings may nest inside a longer allowed rendering, nothing
+// nests inside a forbidden one. Ties go to the allowed rendering.
+func (v *Verifier) accept(occ []occurrence) []occurrence {
+	slices.SortFunc(occ, func(a, b occurrence) int {
+		if c := cmp.Compare(b.end-b.start, a.end-a.start); c != 0 {
+			return c
+		}
+		fa, fb := v.patterns[a.pattern].forbidden, v.patterns[b.pattern].forbidden
+		if fa != fb {
+			if fa {
+				return 1
+			}
+			return -1
+		}
+		if c := cmp.Compare(a.start, b.start); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.pattern, b.pattern)
+	})
+	var out []occurrence
+	for _, o := range occ {
+		ok := true
+		for _, a := range out {
+			if o.end <= a.start || o.start >= a.end {
+				continue
+			}
+			inside := o.start >= a.start && o.end <= a.end
+			if !inside || v.patterns[a.pattern].forbidden || v.patterns[o.pattern].forbidden ||
+				v.patterns[a.pattern].entry == v.patterns[o.pattern].entry {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, o)
+		}
+	}
+	slices.SortFunc(out, func(a, b occurrence) int { return cmp.Compare(a.start, b.start) })
+	return out
+}
+
+// Verify checks the English translation of a Russian text whose glossary
+// matches are given (as returned by a Matcher built from the same entries).
+// Forbidden renderings of any entry are reported wherever they occur; each
+// matched entry must have its required term or an allowed variant as many
+// times as it occurs in the source. A nested match is not counted on its own
+// when the English of its outer entry already contains it ("UN" in "UN
+// Open-ended Working Group"). Violations are ordered: forbidden by
+// position, then missing by entry id.
+func (v *Verifier) Verify(matches []Match, english string) []Violation {
+	ws := tokenizeEN(english)
+	occ := v.accept(v.find(ws))
+	got := make(map[int]int)
+	var out []Violation
+	for _, o := range occ {
+		p := v.patterns[o.pattern]
+		got[p.entry]++
+		if p.forbidden {
+			e := v.entries[p.entry]
+			out = append(out, Violation{ID: e.ID, Kind: Forbidden, Expected: e.EN,
+				Found: english[o.start:o.end], Start: o.start, End: o.end})
+		}
+	}
+	want := make(map[int]int)
+	for _, m := range matches {
+		ei, ok := v.byID[m.ID]
+		if !ok {
+			continue
+		}
+		if m.Nested && m.Parent >= 0 && m.Parent < len(matches) {
+			if pi, ok := v.byID[matches[m.Parent].ID]; ok && v.contains(pi, ei) {
+				continue
+			}
+		}
+		want[ei]++
+	}
+	var missing []Violation
+	for ei, n := range want {
+		if g := got[ei]; g < n {
+			e := v.entries[ei]
+			missing = append(missing, Violation{ID: e.ID, Kind: Missing, Expected: e.EN, Start: -1, End: -1, Want: n, Got: g})
+		}
+	}
+	slices.SortFunc(missing, func(a, b Violation) int { return cmp.Compare(a.ID, b.ID) })
+	return append(out, missing...)
+}
+
+// contains reports whether some allowed rendering of entry outer contains
+// an allowed rendering of entry inner.
+func (v *Verifier) contains(outer, inner int) bool {
+	for _, p := range v.patterns {
+		if p.entry != outer || p.forbidden {
+			continue
+		}
+		for _, o := range v.find(tokenizeEN(p.text)) {
+			q := v.patterns[o.pattern]
+			if q.entry == inner && !q.forbidden {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Repair replaces each forbidden rendering that only one entry forbids by
+// that entry's required term, and returns the repaired text with the
+// violations it could not repair (offsets moved to the repaired text). It
+// is deterministic; missing terms are left to the caller (the translation
+// step asks the model again).
+func (v *Verifier) Repair(english string, violations []Violation) (string, []Violation) {
+	var fix, rest []Violation
+	for _, vi := range violations {
+		if vi.Kind == Forbidden && v.repairable(english, vi) {
+			fix = append(fix, vi)
+		} else {
+			rest = append(rest, vi)
+		}
+	}
+	slices.SortFunc(fix, func(a, b Violation) int { return cmp.Compare(a.Start, b.Start) })
+	var b strings.Builder
+	type shift struct{ at, delta int }
+	var shifts []shift
+	pos := 0
+	for _, f := range fix {
+		if f.Start < pos {
+			rest = append(rest, f) // overlaps a repair already made
+			continue
+		}
+		b.WriteString(english[pos:f.Start])
+		repl := f.Expected
+		if startsSentence(english, f.Start) && firstUpper(f.Found) {
+			repl = capitalize(repl)
+		}
+		b.WriteString(repl)
+		shifts = append(shifts, shift{f.End, len(repl) - (f.End - f.Start)})
+		pos = f.End
+	}
+	b.WriteString(english[pos:])
+	for i := range rest {
+		if rest[i].Start < 0 {
+			continue
+		}
+		d := 0
+		for _, s := range shifts {
+			if s.at <= rest[i].Start {
+				d += s.delta
+			}
+		}
+		rest[i].Start += d
+		rest[i].End += d
+	}
+	return b.String(), rest
+}
+
+func (v *Verifier) repairable(english string, vi Violation) bool {
+	if vi.Start < 0 || vi.End > len(english) || vi.Start > vi.End || english[vi.Start:vi.End] != vi.Found {
+		return false
+	}
+	if _, ok := v.byID[vi.ID]; !ok || vi.Expected == "" {
+		return false
+	}
+	var keys []string
+	for _, w := range tokenizeEN(vi.Found) {
+		s := vi.Found[w.start:w.end]
+		if w.abbr != "" && abbrevShape(strings.TrimSuffix(s, "s")) {
+			keys = append(keys, "="+w.abbr)
+		} else if !articles[w.key] {
+			keys = append(keys, w.key)
+		}
+	}
+	return v.owners[strings.Join(keys, " ")] == 1
+}
+
+// startsSentence reports whether offset i begins the text or follows a
+// sentence end.
+func startsSentence(s string, i int) bool {
+	j := strings.TrimRightFunc(s[:i], unicode.IsSpace)
+	if j == "" {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(j)
+	return r == '.' || r == '!' || r == '?'
+}
+
+func capitalize(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
+}
