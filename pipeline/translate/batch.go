@@ -1,0 +1,83 @@
+package translate
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// makeBatches groups consecutive units into batches of at most maxTokens
+// source tokens and maxSegments units. A unit is never larger than a batch
+// (cutPieces sees to that), but one is always placed even if it is.
+func makeBatches(units []*unit, maxTokens, maxSegments int) [][]*unit {
+	var out [][]*unit
+	var cur []*unit
+	tokens := 0
+	for _, u := range units {
+		if len(cur) > 0 && (tokens+u.tokens > maxTokens || len(cur) >= maxSegments) {
+			out = append(out, cur)
+			cur, tokens = nil, 0
+		}
+		cur = append(cur, u)
+		tokens += u.tokens
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// cutPieces cuts text into pieces of at most maxTokens tokens, at spaces.
+// A word longer than the limit on its own is cut between characters. The
+// pieces, joined with single spaces, hold every word of text in order.
+// Text within the limit comes back whole and untouched.
+func cutPieces(text string, maxTokens int, count func(string) int) []string {
+	if count(text) <= maxTokens {
+		return []string{text}
+	}
+	var pieces []string
+	var cur strings.Builder
+	curTokens := 0
+	flush := func() {
+		if cur.Len() > 0 {
+			pieces = append(pieces, cur.String())
+			cur.Reset()
+			curTokens = 0
+		}
+	}
+	for _, w := range strings.Fields(text) {
+		wt := count(w) + 1
+		if wt > maxTokens {
+			flush()
+			for _, part := range cutWord(w, maxTokens, count) {
+				pieces = append(pieces, part)
+			}
+			continue
+		}
+		if curTokens+wt > maxTokens {
+			flush()
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte(' ')
+		}
+		cur.WriteString(w)
+		curTokens += wt
+	}
+	flush()
+	return pieces
+}
+
+// cutWord cuts a word without spaces into runs of at most maxTokens tokens,
+// on character boundaries, by halving until each part fits.
+func cutWord(w string, maxTokens int, count func(string) int) []string {
+	if count(w) <= maxTokens || utf8.RuneCountInString(w) < 2 {
+		return []string{w}
+	}
+	mid := len(w) / 2
+	for mid > 0 && !utf8.RuneStart(w[mid]) {
+		mid--
+	}
+	if mid == 0 {
+		return []string{w}
+	}
+	return append(cutWord(w[:mid], maxTokens, count), cutWord(w[mid:], maxTokens, count)...)
+}
