@@ -26,20 +26,26 @@ func makeBatches(units []*unit, maxTokens, maxSegments int) [][]*unit {
 	return out
 }
 
+// piece is part of a segment; glue is what joins it to the previous piece
+// ("" inside a word cut between characters, " " otherwise).
+type piece struct {
+	text, glue string
+}
+
 // cutPieces cuts text into pieces of at most maxTokens tokens, at spaces.
 // A word longer than the limit on its own is cut between characters. The
-// pieces, joined with single spaces, hold every word of text in order.
-// Text within the limit comes back whole and untouched.
-func cutPieces(text string, maxTokens int, count func(string) int) []string {
+// pieces, joined with their glue, hold every word of text in order. Text
+// within the limit comes back whole and untouched.
+func cutPieces(text string, maxTokens int, count func(string) int) []piece {
 	if count(text) <= maxTokens {
-		return []string{text}
+		return []piece{{text: text}}
 	}
-	var pieces []string
+	var pieces []piece
 	var cur strings.Builder
 	curTokens := 0
 	flush := func() {
 		if cur.Len() > 0 {
-			pieces = append(pieces, cur.String())
+			pieces = append(pieces, piece{text: cur.String(), glue: " "})
 			cur.Reset()
 			curTokens = 0
 		}
@@ -48,8 +54,12 @@ func cutPieces(text string, maxTokens int, count func(string) int) []string {
 		wt := count(w) + 1
 		if wt > maxTokens {
 			flush()
-			for _, part := range cutWord(w, maxTokens, count) {
-				pieces = append(pieces, part)
+			for i, part := range cutWord(w, maxTokens, count) {
+				glue := " "
+				if i > 0 {
+					glue = ""
+				}
+				pieces = append(pieces, piece{text: part, glue: glue})
 			}
 			continue
 		}
@@ -63,6 +73,9 @@ func cutPieces(text string, maxTokens int, count func(string) int) []string {
 		curTokens += wt
 	}
 	flush()
+	if len(pieces) > 0 {
+		pieces[0].glue = ""
+	}
 	return pieces
 }
 

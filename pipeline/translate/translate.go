@@ -175,6 +175,7 @@ type unit struct {
 	wireID string
 	seg    int // index in the document
 	piece  int
+	glue   string // joins the piece to the previous one
 	source string
 	tokens int
 	hits   []TermHit
@@ -213,14 +214,14 @@ func (t *Translator) Translate(ctx context.Context, doc Document) (Result, error
 	for i, s := range doc.Segments {
 		pieces := cutPieces(s.Text, t.opts.MaxPieceTokens, t.opts.CountTokens)
 		us := make([]*unit, len(pieces))
-		for p, text := range pieces {
+		for p, pc := range pieces {
 			id := "s" + strconv.Itoa(i+1)
 			if len(pieces) > 1 {
 				id += "." + strconv.Itoa(p+1)
 			}
-			u := &unit{wireID: id, seg: i, piece: p, source: text, tokens: t.opts.CountTokens(text)}
+			u := &unit{wireID: id, seg: i, piece: p, glue: pc.glue, source: pc.text, tokens: t.opts.CountTokens(pc.text)}
 			if t.opts.Terms != nil {
-				u.hits = t.opts.Terms.Match(text)
+				u.hits = t.opts.Terms.Match(pc.text)
 			}
 			us[p] = u
 		}
@@ -534,12 +535,14 @@ func (r *run) finish(u *unit, text string, st State, reason string, v []Violatio
 func (r *run) assemble(i int) SegmentResult {
 	seg := r.doc.Segments[i]
 	res := SegmentResult{ID: seg.ID, Index: i, Source: seg.Text, State: Verified}
-	var texts, reasons []string
+	var text strings.Builder
+	var reasons []string
 	for _, u := range r.units[i] {
 		if u.state.rank() > res.State.rank() {
 			res.State = u.state
 		}
-		texts = append(texts, u.text)
+		text.WriteString(u.glue)
+		text.WriteString(u.text)
 		if u.reason != "" && u.state == Failed {
 			prefix := ""
 			if len(r.units[i]) > 1 {
@@ -558,6 +561,6 @@ func (r *run) assemble(i int) SegmentResult {
 		}
 		return res
 	}
-	res.Text = strings.Join(texts, " ")
+	res.Text = text.String()
 	return res
 }
