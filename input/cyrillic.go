@@ -22,17 +22,39 @@ const (
 	costPunct     = -4.0  // « » — – … “ ” № and similar: common in releases
 	costOtherCyr  = -8.0  // Ukrainian, Belarusian, Serbian letters
 	costOddRune   = -14.0 // box drawing, math signs, undefined bytes
-	costBadPair   = -5.0  // ь or ъ after a vowel, doubled ь, ы at a word start…
+	costBadStart  = -6.0  // a word starting with ь, ъ or ы
 	costTitleCase = -1.2  // a word written Capitalised
 	costUpperCase = -2.0  // a word written in CAPITALS
 	costMixedCase = -7.0  // пРИВЕТ, ПрИВЕТ: what the wrong code page produces
+
+	// minScorePerLetter is the lowest average score per Russian letter of
+	// a reading taken for Russian; Russian text scores about -3.
+	minScorePerLetter = -6.5
+
+	maxAbbrev        = 4    // longest all-capitals word taken for an abbreviation
+	costAbbrevLetter = -3.4 // log(1/30): a letter of an abbreviation
 )
 
 // cyrScore is the score of one reading of single-byte text.
 type cyrScore struct {
 	total             float64 // higher is more like Russian
+	letterTotal       float64 // the part of total that scores letters
 	cyrillic          int     // Cyrillic letters seen
 	cyrillicNearLatin int     // of those, letters touching a Latin letter
+	high              int     // non-ASCII runes
+	russianHigh       int     // of those, Russian letters and common punctuation
+}
+
+// plausible reports whether the reading looks like Russian text (or like
+// text whose only non-ASCII characters are common punctuation).
+func (s cyrScore) plausible() bool {
+	if s.high == 0 || s.russianHigh*10 < s.high*9 {
+		return false
+	}
+	if s.cyrillic == 0 {
+		return true
+	}
+	return s.cyrillicNearLatin*5 < s.cyrillic && s.letterTotal/float64(s.cyrillic) > minScorePerLetter
 }
 
 // commonPunct are the non-ASCII signs that occur in Russian text typed in
@@ -60,11 +82,19 @@ func scoreCyrillic(sample []byte, t *[256]rune) cyrScore {
 		wordLen    int
 		upper      int  // capitals in the word
 		firstUpper bool // first letter is a capital
-		prevLower  rune // previous letter, lowercased; 0 at a word start
+		prevIdx    int  // index of the previous letter in the word
 		prevLatin  bool // previous rune was a Latin letter
 		prevCyr    bool // previous rune was a Cyrillic letter
 	)
+	var wordScore float64 // letter log-probabilities of the current word
 	endWord := func() {
+		if upper == wordLen && wordLen >= 2 && wordLen <= maxAbbrev {
+			// Abbreviations (МИД, ВВП, ДТП) do not follow the letter
+			// statistics of words.
+			wordScore = max(wordScore, float64(wordLen)*costAbbrevLetter)
+		}
+		s.total += wordScore
+		s.letterTotal += wordScore
 		if wordLen >= 2 {
 			switch {
 			case upper == 0:
@@ -78,7 +108,7 @@ func scoreCyrillic(sample []byte, t *[256]rune) cyrScore {
 		} else if wordLen == 1 && upper == 1 {
 			s.total += costTitleCase
 		}
-		wordLen, upper, firstUpper, prevLower = 0, 0, false, 0
+		wordLen, upper, firstUpper, wordScore = 0, 0, false, 0
 	}
 	for _, c := range sample {
 		r := t[c]
@@ -90,9 +120,13 @@ func scoreCyrillic(sample []byte, t *[256]rune) cyrScore {
 			}
 			endWord()
 			prevLatin, prevCyr = latin, false
+			if r >= 0x80 {
+				s.high++
+			}
 			switch {
 			case r < 0x80:
 			case commonPunct(r):
+				s.russianHigh++
 				s.total += costPunct
 			case unicode.Is(unicode.Cyrillic, r):
 				s.total += costOtherCyr
@@ -102,26 +136,26 @@ func scoreCyrillic(sample []byte, t *[256]rune) cyrScore {
 			continue
 		}
 		s.cyrillic++
+		s.high++
+		s.russianHigh++
 		if prevLatin {
 			s.cyrillicNearLatin++
 		}
-		s.total += logFreq[idx]
 		lower := russianLower(idx)
 		if wordLen == 0 {
+			wordScore += logFreq[idx]
 			firstUpper = isUp
 			if lower == 'ь' || lower == 'ъ' || lower == 'ы' {
-				s.total += costBadPair
+				s.total += costBadStart
 			}
 		} else {
-			if badPair(prevLower, lower) {
-				s.total += costBadPair
-			}
+			wordScore += float64(russianBigramLog[prevIdx][idx])
 		}
 		if isUp {
 			upper++
 		}
 		wordLen++
-		prevLower = lower
+		prevIdx = idx
 		prevLatin, prevCyr = false, true
 	}
 	endWord()
@@ -151,27 +185,6 @@ func russianLower(idx int) rune {
 	return 'а' + rune(idx)
 }
 
-func isRussianVowel(r rune) bool {
-	switch r {
-	case 'а', 'е', 'ё', 'и', 'о', 'у', 'ы', 'э', 'ю', 'я':
-		return true
-	}
-	return false
-}
-
-// badPair reports letter pairs that do not occur inside Russian words.
-func badPair(a, b rune) bool {
-	switch b {
-	case 'ь', 'ъ':
-		return isRussianVowel(a) || a == 'ь' || a == 'ъ' || a == 'й'
-	case 'ы':
-		return a == 'ь' || a == 'ъ' || a == 'й' || isRussianVowel(a)
-	case 'й':
-		return !isRussianVowel(a)
-	}
-	if a == 'ъ' {
-		// ъ is followed only by е, ё, ю, я.
-		return b != 'е' && b != 'ё' && b != 'ю' && b != 'я'
-	}
-	return false
-}
+// unseenBigram is the log-probability given to letter pairs the bigram
+// model never saw.
+const unseenBigram = -12.0

@@ -141,7 +141,7 @@ func decodeSingleByte(b []byte) (string, string, error) {
 	if sKOI8.total > s1251.total {
 		best, bestTable, enc = sKOI8, &koi8, EncKOI8R
 	}
-	if best.cyrillic > 0 && best.cyrillicNearLatin*5 < best.cyrillic {
+	if best.plausible() {
 		return decodeTable(b, bestTable), enc, nil
 	}
 
@@ -156,7 +156,7 @@ func decodeSingleByte(b []byte) (string, string, error) {
 			latin++
 		}
 	}
-	if latin > 0 && high*10 <= latin {
+	if latin > 0 && high*3 <= latin {
 		return decodeTable(b, ptr(byteTable(charmap.Windows1252))), EncWindows1252, nil
 	}
 	off := invalidUTF8Offset(b)

@@ -90,7 +90,12 @@ func htmlText(ctx context.Context, page string, log *slog.Logger, name string) (
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
+	// No "baseline" rescue of short extractions: it dumps the whole page,
+	// title and all; the plain extraction below does better for us.
+	cfg := trafilatura.DefaultConfig()
+	cfg.MinExtractedSize = 0
 	res, err := trafilatura.ExtractDocument(doc, trafilatura.Options{
+		Config:          cfg,
 		ExcludeComments: true,
 		HtmlDateMode:    trafilatura.Disabled,
 	})
@@ -110,9 +115,6 @@ func htmlText(ctx context.Context, page string, log *slog.Logger, name string) (
 			return "", kindErrorf(ErrEncoding, "cannot be parsed as HTML (%v); save the page again or give its text", err)
 		}
 		return renderText(bodyOf(doc)), nil
-	}
-	if headline == "" && res.Metadata.Title != "" {
-		headline = collapseSpace(res.Metadata.Title)
 	}
 	if headline != "" && !strings.Contains(firstParagraphs(text, 3), headline) {
 		text = headline + "\n\n" + text
@@ -283,7 +285,11 @@ func (w *textWriter) walk(n *html.Node) {
 	default:
 		return
 	}
-	if skipped[n.DataAtom] {
+	tag := n.DataAtom
+	if tag == 0 { // trafilatura builds elements without atoms
+		tag = atom.Lookup([]byte(n.Data))
+	}
+	if skipped[tag] {
 		return
 	}
 	for _, a := range n.Attr {
@@ -292,32 +298,32 @@ func (w *textWriter) walk(n *html.Node) {
 		}
 	}
 	switch {
-	case n.DataAtom == atom.Br:
+	case tag == atom.Br:
 		w.breakLine(1)
 		return
-	case n.DataAtom == atom.Td || n.DataAtom == atom.Th:
+	case tag == atom.Td || tag == atom.Th:
 		if w.brk == 0 && w.started {
 			w.space = false
 			w.b.WriteByte('\t')
 		}
-	case n.DataAtom == atom.Tr || n.DataAtom == atom.Li || n.DataAtom == atom.Dt || n.DataAtom == atom.Dd:
+	case tag == atom.Tr || tag == atom.Li || tag == atom.Dt || tag == atom.Dd:
 		w.breakLine(1)
 	case !inline[n.Data]:
 		w.breakLine(2)
 	}
-	if n.DataAtom == atom.Pre {
+	if tag == atom.Pre {
 		w.pre++
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.walk(c)
 	}
-	if n.DataAtom == atom.Pre {
+	if tag == atom.Pre {
 		w.pre--
 	}
 	switch {
-	case n.DataAtom == atom.Tr || n.DataAtom == atom.Li || n.DataAtom == atom.Dt || n.DataAtom == atom.Dd:
+	case tag == atom.Tr || tag == atom.Li || tag == atom.Dt || tag == atom.Dd:
 		w.breakLine(1)
-	case n.DataAtom == atom.Td || n.DataAtom == atom.Th:
+	case tag == atom.Td || tag == atom.Th:
 	case !inline[n.Data]:
 		w.breakLine(2)
 	}

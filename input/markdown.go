@@ -116,7 +116,8 @@ func replaceDelimited(s string, re *regexp.Regexp) string {
 	last := 0
 	for _, m := range ms {
 		open, closing := s[m[2]:m[3]], s[m[6]:m[7]]
-		if open != closing || !boundaryBefore(s, m[0]) || !boundaryAfter(s, m[1]) {
+		escaped := m[0] > 0 && s[m[0]-1] == '\\' || s[m[6]-1] == '\\'
+		if open != closing || escaped || !boundaryBefore(s, m[0]) || !boundaryAfter(s, m[1]) {
 			continue
 		}
 		b.WriteString(s[last:m[0]])
