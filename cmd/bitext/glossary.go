@@ -1,0 +1,666 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/bitext/bitext/glossary"
+	"github.com/bitext/bitext/store"
+)
+
+// GlossaryCmd maintains the terminology glossary and applies it to text.
+type GlossaryCmd struct {
+	Add       GlossaryAddCmd       `cmd:"" help:"Add an entry."`
+	Edit      GlossaryEditCmd      `cmd:"" help:"Change an entry (only the fields given)."`
+	Deprecate GlossaryDeprecateCmd `cmd:"" help:"Mark an entry deprecated."`
+	Rm        GlossaryRmCmd        `cmd:"" help:"Remove an entry (its history stays)."`
+	List      GlossaryListCmd      `cmd:"" help:"List entries, filtered by text, status, domain."`
+	Show      GlossaryShowCmd      `cmd:"" help:"Show one entry."`
+	History   GlossaryHistoryCmd   `cmd:"" help:"Show who changed an entry, when, and how."`
+	Import    GlossaryImportCmd    `cmd:"" help:"Import entries from CSV, TSV or TBX (all or nothing)."`
+	Export    GlossaryExportCmd    `cmd:"" help:"Export the glossary as CSV, TSV or TBX."`
+	Match     GlossaryMatchCmd     `cmd:"" help:"Find glossary terms in Russian sentences, one per line."`
+	Check     GlossaryCheckCmd     `cmd:"" help:"Check English lines against the terms of their Russian lines."`
+}
+
+// Help shows examples.
+func (c *GlossaryCmd) Help() string {
+	return `Examples:
+  bitext glossary import data/glossary.csv
+  bitext glossary add --id iis --ru "международная информационная безопасность" --en "international information security" --forbidden IIB
+  bitext glossary edit iis --version 1 --note "checked"
+  bitext glossary list --text ИКТ --status preferred
+  bitext glossary export --format tbx -o glossary.tbx
+  bitext glossary match --json ru.txt
+  bitext glossary check --src ru.txt --tgt en.txt --json`
+}
+
+// entryFlags are the content flags shared by add and edit.
+type entryFlags struct {
+	RU            string   `name:"ru" help:"Russian term (lemma form)."`
+	EN            string   `name:"en" help:"Required English term."`
+	RUVariants    []string `name:"ru-variant" help:"Allowed Russian variant (repeatable)."`
+	ENVariants    []string `name:"en-variant" help:"Allowed English variant (repeatable)."`
+	Forbidden     []string `name:"forbidden" help:"Forbidden English rendering (repeatable)."`
+	CaseSensitive *bool    `name:"case-sensitive" help:"Match the Russian term's letter case."`
+	Abbreviation  *bool    `name:"abbreviation" help:"The Russian term is an abbreviation (matched exactly)."`
+	Domain        *string  `name:"domain" help:"Domain (subject field)."`
+	Note          *string  `name:"note" help:"Note for translators and editors."`
+	Status        string   `name:"status" help:"preferred, admitted or deprecated." enum:",preferred,admitted,deprecated" default:""`
+}
+
+func (f *entryFlags) apply(e *glossary.Entry) {
+	if f.RU != "" {
+		e.RU = f.RU
+	}
+	if f.EN != "" {
+		e.EN = f.EN
+	}
+	if f.RUVariants != nil {
+		e.RUVariants = f.RUVariants
+	}
+	if f.ENVariants != nil {
+		e.ENVariants = f.ENVariants
+	}
+	if f.Forbidden != nil {
+		e.ForbiddenEN = f.Forbidden
+	}
+	if f.CaseSensitive != nil {
+		e.CaseSensitive = *f.CaseSensitive
+	}
+	if f.Abbreviation != nil {
+		e.Abbreviation = *f.Abbreviation
+	}
+	if f.Domain != nil {
+		e.Domain = *f.Domain
+	}
+	if f.Note != nil {
+		e.Note = *f.Note
+	}
+	if f.Status != "" {
+		e.Status = glossary.Status(f.Status)
+	}
+}
+
+// editorFlags name who makes a change and select the output.
+type editorFlags struct {
+	By   string `help:"Who makes the change (default: $USER)." env:"BITEXT_USER"`
+	JSON bool   `help:"Print JSON."`
+}
+
+func (f *editorFlags) who() string {
+	if f.By != "" {
+		return f.By
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "cli"
+}
+
+func openDB(app *App) (*store.DB, error) {
+	db, err := store.Open(app.Ctx, app.CLI.DB)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return db, nil
+}
+
+// GlossaryAddCmd adds an entry.
+type GlossaryAddCmd struct {
+	ID string `help:"Entry id (generated when empty)."`
+	entryFlags
+	editorFlags
+}
+
+// Run adds the entry.
+func (c *GlossaryAddCmd) Run(app *App) error {
+	if c.RU == "" || c.EN == "" {
+		return usageErrorf("glossary add: --ru and --en are required")
+	}
+	db, err := openDB(app)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	e := glossary.Entry{ID: c.ID}
+	c.apply(&e)
+	e, err = db.AddGlossaryEntry(app.Ctx, e, c.who())
+	if err != nil {
+		return err
+	}
+	return printEntry(app.Stdout, e, c.JSON)
+}
+
+// GlossaryEditCmd changes an entry.
+type GlossaryEditCmd struct {
+	ID      string `arg:"" help:"Entry id."`
+	Version int64  `help:"The version you are editing (from show); a newer stored version is a conflict. Default: the current one."`
+	entryFlags
+	editorFlags
+}
+
+// Run edits the entry.
+func (c *GlossaryEditCmd) Run(app *App) error {
+	db, err := openDB(app)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	e, err := db.GlossaryEntry(app.Ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if c.Version != 0 {
+		e.Version = c.Version
+	}
+	c.apply(&e)
+	e, err = db.UpdateGlossaryEntry(app.Ctx, e, c.who())
+	if err != nil {
+		return err
+	}
+	return printEntry(app.Stdout, e, c.JSON)
+}
+
+// GlossaryDeprecateCmd deprecates an entry.
+type GlossaryDeprecateCmd struct {
+	ID      string `arg:"" help:"Entry id."`
+	Version int64  `help:"The version you are changing (default: the current one)."`
+	editorFlags
+}
+
+// Run deprecates the entry.
+func (c *GlossaryDeprecateCmd) Run(app *App) error {
+	db, err := openDB(app)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := currentVersion(app, db, c.ID, c.Version)
+	if err != nil {
+		return err
+	}
+	e, err := db.DeprecateGlossaryEntry(app.Ctx, c.ID, v, c.who())
+	if err != nil {
+		return err
+	}
+	return printEntry(app.Stdout, e, c.JSON)
+}
+
+func currentVersion(app *App, db *store.DB, id string, v int64) (int64, error) {
+	if v != 0 {
+		return v, nil
+	}
+	e, err := db.GlossaryEntry(app.Ctx, id)
+	return e.Version, err
+}
+
+// GlossaryRmCmd removes an entry.
+type GlossaryRmCmd struct {
+	ID      string `arg:"" help:"Entry id."`
+	Version int64  `help:"The version you are removing (default: the current one)."`
+	editorFlags
+}
+
+// Run removes the entry.
+func (c *GlossaryRmCmd) Run(app *App) error {
+	db, err := openDB(app)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	v, err := currentVersion(app, db, c.ID, c.Version)
+	if err != nil {
+		return err
+	}
+	if err := db.DeleteGlossaryEntry(app.Ctx, c.ID, v, c.who()); err != nil {
+		return err
+	}
+	if c.JSON {
+		return json.NewEncoder(app.Stdout).Encode(map[string]any{"id": c.ID, "removed": true})
+	}
+	fmt.Fprintf(app.Stdout, "removed %s\n", c.ID)
+	return nil
+}
+
+// GlossaryListCmd lists entries.
+type GlossaryListCmd struct {
+	Text   string `help:"Only entries whose terms, variants, id or note contain this text."`
+	Status string `help:"Only entries with this status." enum:",preferred,admitted,deprecated" default:""`
+	Domain string `help:"Only entries of this domain."`
+	JSON   bool   `help:"Print one JSON object per entry."`
+}
+
+// Run lists.
+func (c *GlossaryListCmd) Run(app *App) error {
+	db, err := openDB(app)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	es, err := db.GlossaryEntries(app.Ctx, store.GlossaryFilter{Text: c.Text, Status: glossary.Status(c.Status), Domain: c.Domain})
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		enc := json.NewEncoder(app.Stdout)
+		for _, e := range es {
+			if err := enc.Encode(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(app.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tRUSSIAN\tENGLISH\tSTATUS\tDOMAIN\tV")
+	for _, e := range es {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", e.ID, e.RU, e.EN, e.Status, e.Domain, e.Version)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stderr, "%d entries\n", len(es))
+	return nil
+}
+
+// GlossaryShowCmd shows an entry.
+type GlossaryShowCmd struct {
+	ID   string `arg:"" help:"Entry id."`
+	JSON bool   `help:"Print JSON."`
+}
+
+// Run shows.
+func (c *GlossaryShowCmd) Run(app *App) error {
+	db, err := openDB(app)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	e, err := db.GlossaryEntry(app.Ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	return printEntry(app.Stdout, e, c.JSON)
+}
+
+func printEntry(w io.Writer, e glossary.Entry, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(e)
+	}
+	list := func(l []string) string { return strings.Join(l, " | ") }
+	fmt.Fprintf(w, "id:             %s\n", e.ID)
+	fmt.Fprintf(w, "russian:        %s\n", e.RU)
+	fmt.Fprintf(w, "english:        %s\n", e.EN)
+	fmt.Fprintf(w, "ru variants:    %s\n", list(e.RUVariants))
+	fmt.Fprintf(w, "en variants:    %s\n", list(e.ENVariants))
+	fmt.Fprintf(w, "forbidden:      %s\n", list(e.ForbiddenEN))
+	fmt.Fprintf(w, "case sensitive: %t\nabbreviation:   %t\n", e.CaseSensitive, e.Abbreviation)
+	fmt.Fprintf(w, "domain:         %s\nstatus:         %s\nnote:           %s\n", e.Domain, e.Status, e.Note)
+	fmt.Fprintf(w, "created:        %s by %s\n", e.CreatedAt.Format("2006-01-02 15:04:05"), e.CreatedBy)
+	_, err := fmt.Fprintf(w, "updated:        %s by %s (version %d)\n", e.UpdatedAt.Format("2006-01-02 15:04:05"), e.UpdatedBy, e.Version)
+	return err
+}
+
+// GlossaryHistoryCmd shows the history of an entry.
+type GlossaryHistoryCmd struct {
+	ID   string `arg:"" help:"Entry id."`
+	JSON bool   `help:"Print one JSON object per change."`
+}
+
+// Run shows the history.
+func (c *GlossaryHistoryCmd) Run(app *App) error {
+	db, err := openDB(app)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	hs, err := db.GlossaryHistory(app.Ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if len(hs) == 0 {
+		return fmt.Errorf("glossary entry %s: no history: %w", c.ID, store.ErrNotFound)
+	}
+	enc := json.NewEncoder(app.Stdout)
+	for _, h := range hs {
+		if c.JSON {
+			if err := enc.Encode(h); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintf(app.Stdout, "%s  v%d  %-9s by %s%s\n", h.At.Format("2006-01-02 15:04:05"), h.Version, h.Action, h.Who, describeChange(h))
+	}
+	return nil
+}
+
+// describeChange lists the fields a change touched.
+func describeChange(h store.GlossaryChange) string {
+	if h.Before == nil || h.After == nil {
+		return ""
+	}
+	b, a := *h.Before, *h.After
+	var parts []string
+	diff := func(name, x, y string) {
+		if x != y {
+			parts = append(parts, fmt.Sprintf("%s: %q → %q", name, x, y))
+		}
+	}
+	j := func(l []string) string { return strings.Join(l, "|") }
+	diff("ru", b.RU, a.RU)
+	diff("en", b.EN, a.EN)
+	diff("ru_variants", j(b.RUVariants), j(a.RUVariants))
+	diff("en_variants", j(b.ENVariants), j(a.ENVariants))
+	diff("forbidden_en", j(b.ForbiddenEN), j(a.ForbiddenEN))
+	diff("case_sensitive", fmt.Sprint(b.CaseSensitive), fmt.Sprint(a.CaseSensitive))
+	diff("abbreviation", fmt.Sprint(b.Abbreviation), fmt.Sprint(a.Abbreviation))
+	diff("domain", b.Domain, a.Domain)
+	diff("note", b.Note, a.Note)
+	diff("status", string(b.Status), string(a.Status))
+	if len(parts) == 0 {
+		return ""
+	}
+	return "\n    " + strings.Join(parts, "\n    ")
+}
+
+// GlossaryImportCmd imports a file.
+type GlossaryImportCmd struct {
+	File        string `arg:"" help:"CSV, TSV or TBX file ('-' for standard input)."`
+	Format      string `help:"csv, tsv or tbx (default: from the file name)." enum:",csv,tsv,tbx" default:""`
+	SkipInvalid bool   `help:"Import the good rows and report the bad ones (default: import nothing if any row is bad)."`
+	editorFlags
+}
+
+// Help shows the columns.
+func (c *GlossaryImportCmd) Help() string {
+	return `CSV and TSV files start with a header naming their columns:
+  id,ru,en,ru_variants,en_variants,forbidden_en,case_sensitive,note[,abbreviation,domain,status]
+ru and en are required; lists are separated by '|'; a missing id is generated.
+TBX: TBX-Basic, v2 (martif) or v3 (tbx).
+
+Examples:
+  bitext glossary import data/glossary.csv
+  bitext glossary import --skip-invalid terms.tsv
+  bitext glossary import --format tbx - < export.tbx`
+}
+
+// Run imports.
+func (c *GlossaryImportCmd) Run(app *App) error {
+	f, err := glossary.ParseFormat(c.Format, c.File)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	var r io.Reader = app.Stdin
+	if c.File != "-" {
+		file, err := os.Open(c.File)
+		if err != nil {
+			return usageErrorf("glossary import: %v", err)
+		}
+		defer file.Close()
+		r = file
+	}
+	entries, bad, err := glossary.Parse(r, f, c.SkipInvalid)
+	for _, b := range bad {
+		fmt.Fprintf(app.Stderr, "%s: %v\n", c.File, b)
+	}
+	if err != nil {
+		var ie *glossary.ImportError
+		if errors.As(err, &ie) {
+			return fmt.Errorf("glossary import %s: %d bad row(s), nothing imported (use --skip-invalid to import the rest)", c.File, len(ie.Rows))
+		}
+		return usageErrorf("glossary import %s: %v", c.File, err)
+	}
+	db, err := openDB(app)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st, err := db.ImportGlossary(app.Ctx, entries, c.who())
+	if err != nil {
+		return err
+	}
+	if c.JSON {
+		if err := json.NewEncoder(app.Stdout).Encode(map[string]any{"added": st.Added, "updated": st.Updated,
+			"unchanged": st.Unchanged, "invalid": len(bad)}); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(app.Stdout, "%s: %d added, %d updated, %d unchanged, %d invalid\n", c.File, st.Added, st.Updated, st.Unchanged, len(bad))
+	}
+	if len(bad) > 0 {
+		return partialError("glossary import %s: %d bad row(s) skipped", c.File, len(bad))
+	}
+	return nil
+}
+
+// GlossaryExportCmd exports the glossary.
+type GlossaryExportCmd struct {
+	Format     string `help:"csv, tsv or tbx." enum:"csv,tsv,tbx" default:"csv"`
+	TBXVersion int    `name:"tbx-version" help:"TBX version: 2 (martif) or 3." enum:"2,3" default:"2"`
+	Output     string `short:"o" help:"Output file (default: standard output)." default:"-"`
+	Status     string `help:"Only entries with this status." enum:",preferred,admitted,deprecated" default:""`
+	Domain     string `help:"Only entries of this domain."`
+}
+
+// Run exports.
+func (c *GlossaryExportCmd) Run(app *App) error {
+	db, err := openDB(app)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	es, err := db.GlossaryEntries(app.Ctx, store.GlossaryFilter{Status: glossary.Status(c.Status), Domain: c.Domain})
+	if err != nil {
+		return err
+	}
+	w := app.Stdout
+	var file *os.File
+	if c.Output != "-" {
+		if file, err = os.Create(c.Output); err != nil {
+			return usageErrorf("glossary export: %v", err)
+		}
+		w = file
+	}
+	if c.Format == "tbx" {
+		err = glossary.WriteTBX(w, es, c.TBXVersion)
+	} else {
+		err = glossary.Write(w, glossary.Format(c.Format), es)
+	}
+	if file != nil {
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("glossary export: %w", err)
+	}
+	app.Log.Info("glossary exported", "entries", len(es), "format", c.Format)
+	return nil
+}
+
+// glossarySource selects where match and check take their entries from.
+type glossarySource struct {
+	Glossary string `help:"Use this CSV/TSV/TBX glossary file instead of the database."`
+}
+
+func (s *glossarySource) entries(app *App) ([]glossary.Entry, error) {
+	if s.Glossary != "" {
+		f, err := glossary.ParseFormat("", s.Glossary)
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		file, err := os.Open(s.Glossary)
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		defer file.Close()
+		es, _, err := glossary.Parse(file, f, false)
+		if err != nil {
+			return nil, usageErrorf("glossary %s: %v", s.Glossary, err)
+		}
+		return es, nil
+	}
+	db, err := openDB(app)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return db.GlossaryEntries(app.Ctx, store.GlossaryFilter{})
+}
+
+// readLines reads a file ('-' is standard input) line by line.
+func readLines(app *App, name string, fn func(n int, line string) error) error {
+	var r io.Reader = app.Stdin
+	if name != "-" && name != "" {
+		f, err := os.Open(name)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
+	n := 0
+	for sc.Scan() {
+		n++
+		if err := fn(n, strings.TrimSuffix(sc.Text(), "\r")); err != nil {
+			return err
+		}
+		if err := app.Ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read %s line %d: %w", name, n+1, err)
+	}
+	return nil
+}
+
+// GlossaryMatchCmd finds terms in Russian text.
+type GlossaryMatchCmd struct {
+	File string `arg:"" optional:"" default:"-" help:"Russian sentences, one per line ('-' or nothing: standard input)."`
+	JSON bool   `help:"One JSON object per input line: {\"line\":N,\"matches\":[{\"id\",\"ru\",\"en\",\"start\",\"end\",\"surface\"}]}."`
+	glossarySource
+}
+
+type matchJSON struct {
+	ID      string `json:"id"`
+	RU      string `json:"ru"`
+	EN      string `json:"en"`
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Surface string `json:"surface"`
+}
+
+// Run matches.
+func (c *GlossaryMatchCmd) Run(app *App) error {
+	es, err := c.entries(app)
+	if err != nil {
+		return err
+	}
+	m, err := glossary.NewMatcher(es)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(app.Stdout)
+	enc.SetEscapeHTML(false)
+	return readLines(app, c.File, func(n int, line string) error {
+		ms := m.Match(line)
+		if c.JSON {
+			out := struct {
+				Line    int         `json:"line"`
+				Matches []matchJSON `json:"matches"`
+			}{Line: n, Matches: make([]matchJSON, 0, len(ms))}
+			for _, x := range ms {
+				out.Matches = append(out.Matches, matchJSON{x.ID, x.RU, x.EN, x.Start, x.End, x.Surface})
+			}
+			return enc.Encode(out)
+		}
+		for _, x := range ms {
+			indent := ""
+			if x.Nested {
+				indent = "  "
+			}
+			fmt.Fprintf(app.Stdout, "%d:%d-%d\t%s«%s» → %s [%s]\n", n, x.Start, x.End, indent, x.Surface, x.EN, x.ID)
+		}
+		return nil
+	})
+}
+
+// GlossaryCheckCmd verifies English lines against their Russian lines.
+type GlossaryCheckCmd struct {
+	Src  string `required:"" help:"Russian file, one sentence per line."`
+	Tgt  string `required:"" help:"English file, line-parallel to --src."`
+	JSON bool   `help:"One JSON object per line: {\"line\":N,\"violations\":[{\"id\",\"kind\",\"expected\",\"found\"}]}."`
+	glossarySource
+}
+
+type violationJSON struct {
+	ID       string `json:"id"`
+	Kind     string `json:"kind"`
+	Expected string `json:"expected"`
+	Found    string `json:"found"`
+}
+
+// Run checks.
+func (c *GlossaryCheckCmd) Run(app *App) error {
+	es, err := c.entries(app)
+	if err != nil {
+		return err
+	}
+	m, err := glossary.NewMatcher(es)
+	if err != nil {
+		return err
+	}
+	v := glossary.NewVerifier(es)
+	var src []string
+	if err := readLines(app, c.Src, func(_ int, line string) error { src = append(src, line); return nil }); err != nil {
+		return err
+	}
+	enc := json.NewEncoder(app.Stdout)
+	enc.SetEscapeHTML(false)
+	lines, total := 0, 0
+	err = readLines(app, c.Tgt, func(n int, line string) error {
+		lines = n
+		if n > len(src) {
+			return nil
+		}
+		vs := v.Verify(m.Match(src[n-1]), line)
+		total += len(vs)
+		if c.JSON {
+			out := struct {
+				Line       int             `json:"line"`
+				Violations []violationJSON `json:"violations"`
+			}{Line: n, Violations: make([]violationJSON, 0, len(vs))}
+			for _, x := range vs {
+				out.Violations = append(out.Violations, violationJSON{x.ID, string(x.Kind), x.Expected, x.Found})
+			}
+			return enc.Encode(out)
+		}
+		for _, x := range vs {
+			if x.Kind == glossary.Missing {
+				fmt.Fprintf(app.Stdout, "%d\tmissing\t%q (%d of %d) [%s]\n", n, x.Expected, x.Got, x.Want, x.ID)
+			} else {
+				fmt.Fprintf(app.Stdout, "%d\tforbidden\t%q at %d-%d, use %q [%s]\n", n, x.Found, x.Start, x.End, x.Expected, x.ID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if lines != len(src) {
+		return usageErrorf("glossary check: %s has %d lines, %s has %d: the files must be line-parallel", c.Src, len(src), c.Tgt, lines)
+	}
+	if !c.JSON {
+		fmt.Fprintf(app.Stderr, "%d lines, %d violations\n", lines, total)
+	}
+	return nil
+}

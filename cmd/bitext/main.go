@@ -1,0 +1,128 @@
+// Command bitext translates Russian documents into English through a
+// configurable model endpoint, aligns them sentence by sentence with the
+// originals and enforces a terminology glossary kept in SQLite.
+//
+// main only parses the command line and wires the packages together; every
+// subcommand is a type with a Run method in its own file.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK      = 0 // everything done
+	exitPartial = 1 // some inputs failed, the rest done
+	exitUsage   = 2 // usage or configuration error
+)
+
+// CLI is the whole command line.
+type CLI struct {
+	DB       string `help:"SQLite database file." env:"BITEXT_DB" default:"bitext.db" type:"path"`
+	LogLevel string `help:"Log level: debug, info, warn, error." env:"BITEXT_LOG" default:"info" enum:"debug,info,warn,error"`
+
+	Detect   DetectCmd   `cmd:"" help:"Detect the language of files (and of each paragraph)."`
+	Segment  SegmentCmd  `cmd:"" help:"Split a file into sentences, one per line."`
+	Ingest   IngestCmd   `cmd:"" help:"Read, detect, segment and store files or folders."`
+	Run      RunCmd      `cmd:"" help:"The main job: ingest files or folders and process them."`
+	Align    AlignCmd    `cmd:"" help:"Align two texts sentence by sentence."`
+	Eval     EvalCmd     `cmd:"" help:"Evaluate bitext against benchmark sets."`
+	Glossary GlossaryCmd `cmd:"" help:"Maintain the terminology glossary."`
+}
+
+// App carries what every command needs: the streams, a logger and the
+// global options. It is bound into each command's Run method.
+type App struct {
+	Ctx    context.Context
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Log    *slog.Logger
+	CLI    *CLI
+}
+
+// exitError carries an exit code other than 1 through a command's error.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErrorf reports a usage or configuration error (exit code 2).
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// partialError reports that some inputs failed while the rest were done.
+func partialError(format string, args ...any) error {
+	return &exitError{code: exitPartial, err: fmt.Errorf(format, args...)}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run parses args and runs the selected command, returning the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var cli CLI
+	exited := -1
+	parser, err := kong.New(&cli,
+		kong.Name("bitext"),
+		kong.Description("Translate Russian documents into English, align them sentence by sentence and enforce a glossary."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) {
+			if exited < 0 {
+				exited = code
+			}
+		}),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "bitext: %v\n", err)
+		return exitUsage
+	}
+	kctx, err := parser.Parse(args)
+	if exited >= 0 { // --help
+		return exited
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "bitext: %v\n", err)
+		if kctx != nil {
+			fmt.Fprintf(stderr, "run 'bitext %s --help' for usage\n", kctx.Command())
+		} else {
+			fmt.Fprintln(stderr, "run 'bitext --help' for usage")
+		}
+		return exitUsage
+	}
+	app := &App{Ctx: ctx, Stdin: stdin, Stdout: stdout, Stderr: stderr, CLI: &cli, Log: newLogger(stderr, cli.LogLevel)}
+	if err := kctx.Run(app); err != nil {
+		fmt.Fprintf(stderr, "bitext: %v\n", err)
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
+		return exitPartial
+	}
+	return exitOK
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
