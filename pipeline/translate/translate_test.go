@@ -72,7 +72,7 @@ func fakeOptions() fake.Options {
 		Glossary:   map[string]string{"МИБ": "international information security"},
 		Forbidden:  map[string]string{"international information security": "IIB"},
 		RetryAfter: "0.001",
-		SlowDelay:  400 * time.Millisecond,
+		SlowDelay:  time.Second,
 	}
 }
 
@@ -109,7 +109,8 @@ func newHarness(t *testing.T, fo fake.Options, opts Options, change func(*endpoi
 	t.Cleanup(h.srv.Close)
 	cfg := endpoint.Default()
 	cfg.BaseURL, cfg.Model = h.srv.BaseURL(), "fake-model"
-	cfg.Timeout = endpoint.Duration(50 * time.Millisecond)
+	// Generous for a loaded machine, yet well under SlowDelay.
+	cfg.Timeout = endpoint.Duration(300 * time.Millisecond)
 	cfg.MaxRetries, cfg.Concurrency = 3, 8
 	if change != nil {
 		change(&cfg)
@@ -389,7 +390,6 @@ func TestNoGlossaryMeansTranslated(t *testing.T) {
 func TestThousandSegmentsWithFaults(t *testing.T) {
 	fo := fakeOptions()
 	fo.Rate, fo.Seed = 0.2, 42
-	fo.SlowDelay = 100 * time.Millisecond
 	h := newHarness(t, fo, Options{Terms: mapTerms{entries: []TermHit{iis}}, Concurrency: 8, MaxBatchSegments: 20}, nil)
 	doc := Document{Segments: sentences(1000)}
 	start := time.Now()
