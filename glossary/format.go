@@ -130,7 +130,10 @@ func readDelimited(r io.Reader, comma rune) ([]Row, error) {
 		cr.ReuseRecord = false
 		records = func() ([]string, int, error) {
 			rec, err := cr.Read()
-			line, _ := cr.FieldPos(0)
+			line := 0
+			if err == nil && len(rec) > 0 {
+				line, _ = cr.FieldPos(0)
+			}
 			return rec, line, err
 		}
 	}

@@ -35,8 +35,13 @@ const maxGap = 4
 // words are stemmed directly.
 const minStemRunes = 3
 
-// exactBit marks token keys that compare surfaces exactly (abbreviations).
-const exactBit = 1 << 31
+// exactBit marks token keys that compare surfaces exactly (abbreviations);
+// brkBit marks a word preceded by phrase punctuation inside the term (the
+// comma in «цифрового развития, связи»).
+const (
+	exactBit = 1 << 31
+	brkBit   = 1 << 30
+)
 
 // pattern is one way an entry is written in Russian (its lemma or a variant).
 type pattern struct {
@@ -59,18 +64,24 @@ type Matcher struct {
 	nodes  int32              // number of trie nodes
 	forms  map[string][]int32 // one-word term forms (folded) → patterns
 	maxLen int                // longest stem in bytes, bounds the prefix filter
+	// short holds stems under minStemRunes runes of longer words
+	// («азия» → «аз»), which the prefix filter checks separately.
+	short    map[string]bool
+	keyCache map[string][]uint32 // word → keys, used while building
 }
 
 // NewMatcher builds a matcher over the entries. Deprecated entries are
 // left out: they describe terms that should no longer be imposed.
 func NewMatcher(entries []Entry) (*Matcher, error) {
 	m := &Matcher{
-		stems:  make(map[string]uint32),
-		exact:  make(map[string]uint32),
-		edges:  make(map[uint64]int32),
-		accept: make(map[int32][]int32),
-		forms:  make(map[string][]int32),
-		nodes:  1,
+		stems:    make(map[string]uint32),
+		exact:    make(map[string]uint32),
+		edges:    make(map[uint64]int32),
+		accept:   make(map[int32][]int32),
+		forms:    make(map[string][]int32),
+		nodes:    1,
+		short:    make(map[string]bool),
+		keyCache: make(map[string][]uint32),
 	}
 	for _, e := range entries {
 		if e.Status == Deprecated {
@@ -81,67 +92,101 @@ func NewMatcher(entries []Entry) (*Matcher, error) {
 		terms := append([]string{e.RU}, e.RUVariants...)
 		added := false
 		for _, term := range terms {
-			ws := words(term)
-			if len(ws) == 0 {
-				continue
+			if m.addPattern(idx, term, e) {
+				added = true
 			}
-			added = true
-			m.addPattern(idx, ws, e)
 		}
 		if !added {
 			return nil, fmt.Errorf("glossary entry %s: Russian term %q has no words", e.ID, e.RU)
 		}
 	}
+	m.keyCache = nil
 	return m, nil
 }
 
-func (m *Matcher) addPattern(entry int, ws []string, e Entry) {
+func (m *Matcher) addPattern(entry int, term string, e Entry) bool {
+	toks := tokenize(nil, term)
+	if len(toks) == 0 {
+		return false
+	}
 	pid := int32(len(m.patterns))
-	p := pattern{entry: entry, n: len(ws), caps: make([]bool, len(ws))}
-	for i, w := range ws {
-		p.caps[i] = firstUpper(w)
+	p := pattern{entry: entry, n: len(toks), caps: make([]bool, len(toks))}
+	for i, t := range toks {
+		p.caps[i] = firstUpper(term[t.start:t.end])
 	}
 	m.patterns = append(m.patterns, p)
 
-	if len(ws) == 1 && !e.Abbreviation && !abbrevShape(ws[0]) {
-		for _, f := range wordForms(ws[0]) {
+	if first := term[toks[0].start:toks[0].end]; len(toks) == 1 && !e.Abbreviation && !abbrevShape(first) {
+		for _, f := range wordForms(first) {
 			m.forms[f] = append(m.forms[f], pid)
 		}
-		return
+		return true
 	}
 	node := int32(0)
-	for _, w := range ws {
-		key := m.patternKey(w, e.Abbreviation)
-		ek := uint64(node)<<32 | uint64(key)
-		child, ok := m.edges[ek]
-		if !ok {
+	for i, t := range toks {
+		keys := m.patternKeys(term[t.start:t.end], e.Abbreviation)
+		var extra uint32
+		if i > 0 && t.brk {
+			extra = brkBit
+		}
+		child := int32(-1)
+		for _, k := range keys {
+			if c, ok := m.edges[uint64(node)<<32|uint64(k|extra)]; ok {
+				child = c
+				break
+			}
+		}
+		if child < 0 {
 			child = m.nodes
 			m.nodes++
-			m.edges[ek] = child
+		}
+		for _, k := range keys {
+			ek := uint64(node)<<32 | uint64(k|extra)
+			if _, ok := m.edges[ek]; !ok {
+				m.edges[ek] = child
+			}
 		}
 		node = child
 	}
 	m.accept[node] = append(m.accept[node], pid)
+	return true
 }
 
-// patternKey returns the key id a word of a term is matched by.
-func (m *Matcher) patternKey(w string, abbreviation bool) uint32 {
+// patternKeys returns the keys a word of a term is matched by: its exact
+// surface for an abbreviation, otherwise the stems of all its inflected
+// forms (Snowball does not give every case of a word the same stem:
+// «ассамблея» → «ассамбле», «ассамблеи» → «ассамбл»).
+func (m *Matcher) patternKeys(w string, abbreviation bool) []uint32 {
 	if abbreviation || abbrevShape(w) {
 		id, ok := m.exact[w]
 		if !ok {
 			id = uint32(len(m.exact)+1) | exactBit
 			m.exact[w] = id
 		}
-		return id
+		return []uint32{id}
 	}
-	s := stem(fold(w))
-	id, ok := m.stems[s]
-	if !ok {
-		id = uint32(len(m.stems) + 1)
-		m.stems[s] = id
-		m.maxLen = max(m.maxLen, len(s))
+	f := fold(w)
+	if keys, ok := m.keyCache[f]; ok {
+		return keys
 	}
-	return id
+	var keys []uint32
+	for _, form := range wordForms(f) {
+		s := stem(form)
+		id, ok := m.stems[s]
+		if !ok {
+			id = uint32(len(m.stems) + 1)
+			m.stems[s] = id
+			m.maxLen = max(m.maxLen, len(s))
+			if n := utf8.RuneCountInString(s); n < minStemRunes && n < utf8.RuneCountInString(form) {
+				m.short[s] = true
+			}
+		}
+		if !slices.Contains(keys, id) {
+			keys = append(keys, id)
+		}
+	}
+	m.keyCache[f] = keys
+	return keys
 }
 
 func stem(folded string) string {
@@ -229,6 +274,16 @@ func (m *Matcher) describe(text string, t token, buf *[]byte) tokenInfo {
 			break
 		}
 	}
+	if !hit && len(m.short) > 0 {
+		for k, r := 0, 0; k < len(low) && r < minStemRunes-1; r++ {
+			_, size := utf8.DecodeRune(low[k:])
+			k += size
+			if m.short[string(low[:k])] {
+				hit = true
+				break
+			}
+		}
+	}
 	if hit {
 		ti.stem = m.stems[russian.Stem(string(low), true)]
 	}
@@ -247,11 +302,8 @@ func (m *Matcher) walk(text string, infos []tokenInfo, i int, cands []candidate)
 func (m *Matcher) walkFrom(text string, infos []tokenInfo, i, j int, node int32, gaps int, cands []candidate) []candidate {
 	for ; j < len(infos); j++ {
 		t := &infos[j]
-		if j > i && t.brk {
-			break
-		}
-		next, ok := m.step(node, t)
-		if j > i && t.gap && gaps < maxGap {
+		next, ok := m.step(node, t, j > i && t.brk)
+		if j > i && t.gap && !t.brk && gaps < maxGap {
 			if !ok {
 				gaps++
 				continue
@@ -271,14 +323,18 @@ func (m *Matcher) walkFrom(text string, infos []tokenInfo, i, j int, node int32,
 	return cands
 }
 
-func (m *Matcher) step(node int32, t *tokenInfo) (int32, bool) {
+func (m *Matcher) step(node int32, t *tokenInfo, brk bool) (int32, bool) {
+	var extra uint32
+	if brk {
+		extra = brkBit
+	}
 	if t.exact != 0 {
-		if c, ok := m.edges[uint64(node)<<32|uint64(t.exact)]; ok {
+		if c, ok := m.edges[uint64(node)<<32|uint64(t.exact|extra)]; ok {
 			return c, true
 		}
 	}
 	if t.stem != 0 {
-		if c, ok := m.edges[uint64(node)<<32|uint64(t.stem)]; ok {
+		if c, ok := m.edges[uint64(node)<<32|uint64(t.stem|extra)]; ok {
 			return c, true
 		}
 	}

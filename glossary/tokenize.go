@@ -1,7 +1,6 @@
 package glossary
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -151,24 +150,4 @@ func gapShape(w string) bool {
 func firstUpper(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsUpper(r)
-}
-
-// words splits a term into its words (the same way text is tokenized).
-func words(term string) []string {
-	toks := tokenize(nil, term)
-	out := make([]string, len(toks))
-	for i, t := range toks {
-		out[i] = term[t.start:t.end]
-	}
-	return out
-}
-
-// hasBreak reports whether a term contains phrase-breaking punctuation.
-func hasBreak(term string) bool {
-	for _, t := range tokenize(nil, term) {
-		if t.brk {
-			return true
-		}
-	}
-	return strings.ContainsAny(term, "\n")
 }

@@ -47,6 +47,7 @@ func (v Violation) String() string {
 type enWord struct {
 	start, end int    // byte span, a possessive 's included
 	key        string // lower case, singular, possessive removed
+	lower      string // lower case, possessive removed
 	abbr       string // the surface without plural/possessive s when it is an abbreviation, else ""
 }
 
@@ -86,7 +87,7 @@ func tokenizeEN(text string) []enWord {
 				}
 			}
 		}
-		out = append(out, enWord{start: start, end: end, key: enKey(surface), abbr: enAbbr(surface)})
+		out = append(out, enWord{start: start, end: end, key: enKey(surface), lower: "~" + strings.ToLower(surface), abbr: enAbbr(surface)})
 	}
 	return out
 }
@@ -132,6 +133,7 @@ func enAbbr(w string) string {
 type enPattern struct {
 	entry     int
 	forbidden bool
+	strict    bool     // forbidden word for word: it wins a tie with an allowed rendering
 	keys      []string // per word: "=" + abbreviation, or the normalised word
 	text      string
 }
@@ -146,6 +148,9 @@ type Verifier struct {
 	// owners counts the entries forbidding each rendering (by its keys);
 	// only a rendering forbidden by a single entry is repaired.
 	owners map[string]int
+	// contained holds {outer, inner} entry pairs where an allowed rendering
+	// of outer contains an allowed rendering of inner.
+	contained map[[2]int]bool
 }
 
 // NewVerifier builds a verifier over the entries (deprecated ones are left
@@ -156,41 +161,86 @@ func NewVerifier(entries []Entry) *Verifier {
 		if e.Status == Deprecated {
 			continue
 		}
-		idx := len(v.entries)
+		v.byID[e.ID] = len(v.entries)
 		v.entries = append(v.entries, e)
-		v.byID[e.ID] = idx
+	}
+	allowed := make(map[string]bool)
+	for idx, e := range v.entries {
 		for _, t := range append([]string{e.EN}, e.ENVariants...) {
-			v.add(idx, t, false)
+			if keys := enKeys(t, false); keys != nil {
+				v.add(idx, t, keys, false)
+				allowed[strings.Join(keys, " ")] = true
+			}
 		}
+	}
+	// A forbidden rendering that differs from an allowed one only in
+	// number ("Telecommunications" for "Telecommunication") is matched
+	// word for word.
+	for idx, e := range v.entries {
 		for _, t := range e.ForbiddenEN {
-			if p := v.add(idx, t, true); p != nil {
-				v.owners[strings.Join(p.keys, " ")]++
+			keys := enKeys(t, false)
+			if keys == nil {
+				continue
+			}
+			strict := allowed[strings.Join(keys, " ")]
+			if strict {
+				keys = enKeys(t, true)
+			}
+			v.add(idx, t, keys, true)
+			v.patterns[len(v.patterns)-1].strict = strict
+			v.owners[strings.Join(keys, " ")]++
+		}
+	}
+	v.contained = make(map[[2]int]bool)
+	for _, p := range v.patterns {
+		if p.forbidden {
+			continue
+		}
+		for _, o := range v.find(tokenizeEN(p.text)) {
+			if q := v.patterns[o.pattern]; !q.forbidden && q.entry != p.entry {
+				v.contained[[2]int{p.entry, q.entry}] = true
 			}
 		}
 	}
 	return v
 }
 
-func (v *Verifier) add(entry int, term string, forbidden bool) *enPattern {
+// enKeys returns the keys of an English term: "=" + abbreviation,
+// the normalised word, or with strict "~" + the lower-case word; articles
+// are dropped.
+func enKeys(term string, strict bool) []string {
 	var keys []string
 	for _, w := range tokenizeEN(term) {
 		s := term[w.start:w.end]
-		if w.abbr != "" && abbrevShape(strings.TrimSuffix(s, "s")) {
+		switch {
+		case w.abbr != "" && abbrevShape(strings.TrimSuffix(s, "s")):
 			keys = append(keys, "="+w.abbr)
-			continue
+		case articles[w.key]:
+		case strict:
+			keys = append(keys, w.lower)
+		default:
+			keys = append(keys, w.key)
 		}
-		if articles[w.key] {
-			continue
-		}
-		keys = append(keys, w.key)
 	}
-	if len(keys) == 0 {
-		return nil
-	}
+	return keys
+}
+
+func (v *Verifier) add(entry int, term string, keys []string, forbidden bool) {
 	v.patterns = append(v.patterns, enPattern{entry: entry, forbidden: forbidden, keys: keys, text: term})
 	pid := int32(len(v.patterns) - 1)
 	v.first[keys[0]] = append(v.first[keys[0]], pid)
-	return &v.patterns[pid]
+}
+
+// rank orders renderings that cover the same span: a word-for-word
+// forbidden rendering, then an allowed one, then a forbidden one.
+func (v *Verifier) rank(pid int32) int {
+	switch p := v.patterns[pid]; {
+	case p.strict:
+		return 0
+	case !p.forbidden:
+		return 1
+	}
+	return 2
 }
 
 // occurrence is a pattern found in English text.
@@ -212,6 +262,7 @@ func (v *Verifier) find(ws []enWord) []occurrence {
 			}
 		}
 		try(w.key)
+		try(w.lower)
 		if w.abbr != "" {
 			try("=" + w.abbr)
 		}
@@ -231,12 +282,19 @@ func (v *Verifier) matchAt(ws []enWord, i int, keys []string) (int, bool) {
 			return 0, false
 		}
 		w := ws[j]
-		if strings.HasPrefix(key, "=") {
+		switch key[0] {
+		case '=':
 			if w.abbr != key[1:] {
 				return 0, false
 			}
-		} else if w.key != key {
-			return 0, false
+		case '~':
+			if w.lower != key {
+				return 0, false
+			}
+		default:
+			if w.key != key {
+				return 0, false
+			}
 		}
 		j++
 	}
@@ -245,18 +303,23 @@ func (v *Verifier) matchAt(ws []enWord, i int, keys []string) (int, bool) {
 
 // accept resolves overlapping occurrences: the longest wins; occurrences of
 // allowed renderings may nest inside a longer allowed rendering, nothing
-// nests inside a forbidden one. Ties go to the allowed rendering.
-func (v *Verifier) accept(occ []occurrence) []occurrence {
+// nests inside a forbidden one. Ties go by rank, then to the entry found in
+// the source.
+func (v *Verifier) accept(occ []occurrence, inSource map[int]int) []occurrence {
 	slices.SortFunc(occ, func(a, b occurrence) int {
 		if c := cmp.Compare(b.end-b.start, a.end-a.start); c != 0 {
 			return c
 		}
-		fa, fb := v.patterns[a.pattern].forbidden, v.patterns[b.pattern].forbidden
-		if fa != fb {
-			if fa {
-				return 1
+		if c := cmp.Compare(v.rank(a.pattern), v.rank(b.pattern)); c != 0 {
+			return c
+		}
+		// the same rendering for two entries: the one in the source wins
+		sa, sb := inSource[v.patterns[a.pattern].entry] > 0, inSource[v.patterns[b.pattern].entry] > 0
+		if sa != sb {
+			if sa {
+				return -1
 			}
-			return -1
+			return 1
 		}
 		if c := cmp.Compare(a.start, b.start); c != 0 {
 			return c
@@ -294,19 +357,6 @@ func (v *Verifier) accept(occ []occurrence) []occurrence {
 // Open-ended Working Group"). Violations are ordered: forbidden by
 // position, then missing by entry id.
 func (v *Verifier) Verify(matches []Match, english string) []Violation {
-	ws := tokenizeEN(english)
-	occ := v.accept(v.find(ws))
-	got := make(map[int]int)
-	var out []Violation
-	for _, o := range occ {
-		p := v.patterns[o.pattern]
-		got[p.entry]++
-		if p.forbidden {
-			e := v.entries[p.entry]
-			out = append(out, Violation{ID: e.ID, Kind: Forbidden, Expected: e.EN,
-				Found: english[o.start:o.end], Start: o.start, End: o.end})
-		}
-	}
 	want := make(map[int]int)
 	for _, m := range matches {
 		ei, ok := v.byID[m.ID]
@@ -319,6 +369,18 @@ func (v *Verifier) Verify(matches []Match, english string) []Violation {
 			}
 		}
 		want[ei]++
+	}
+	occ := v.accept(v.find(tokenizeEN(english)), want)
+	got := make(map[int]int)
+	var out []Violation
+	for _, o := range occ {
+		p := v.patterns[o.pattern]
+		got[p.entry]++
+		if p.forbidden {
+			e := v.entries[p.entry]
+			out = append(out, Violation{ID: e.ID, Kind: Forbidden, Expected: e.EN,
+				Found: english[o.start:o.end], Start: o.start, End: o.end})
+		}
 	}
 	var missing []Violation
 	for ei, n := range want {
@@ -333,20 +395,7 @@ func (v *Verifier) Verify(matches []Match, english string) []Violation {
 
 // contains reports whether some allowed rendering of entry outer contains
 // an allowed rendering of entry inner.
-func (v *Verifier) contains(outer, inner int) bool {
-	for _, p := range v.patterns {
-		if p.entry != outer || p.forbidden {
-			continue
-		}
-		for _, o := range v.find(tokenizeEN(p.text)) {
-			q := v.patterns[o.pattern]
-			if q.entry == inner && !q.forbidden {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (v *Verifier) contains(outer, inner int) bool { return v.contained[[2]int{outer, inner}] }
 
 // Repair replaces each forbidden rendering that only one entry forbids by
 // that entry's required term, and returns the repaired text with the
@@ -405,16 +454,12 @@ func (v *Verifier) repairable(english string, vi Violation) bool {
 	if _, ok := v.byID[vi.ID]; !ok || vi.Expected == "" {
 		return false
 	}
-	var keys []string
-	for _, w := range tokenizeEN(vi.Found) {
-		s := vi.Found[w.start:w.end]
-		if w.abbr != "" && abbrevShape(strings.TrimSuffix(s, "s")) {
-			keys = append(keys, "="+w.abbr)
-		} else if !articles[w.key] {
-			keys = append(keys, w.key)
-		}
+	loose, strict := strings.Join(enKeys(vi.Found, false), " "), strings.Join(enKeys(vi.Found, true), " ")
+	n := v.owners[loose]
+	if strict != loose {
+		n += v.owners[strict]
 	}
-	return v.owners[strings.Join(keys, " ")] == 1
+	return n == 1
 }
 
 // startsSentence reports whether offset i begins the text or follows a
