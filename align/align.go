@@ -77,25 +77,28 @@ type Weights struct {
 	Merge      float64 // cost of each sentence beyond the second in a bead
 	Many       float64 // extra cost of a bead with ≥ 2 sentences on both sides
 	Embed      float64 // weight of the embedding similarity, when embeddings are given
+	// Size scales a bead's similarity by 1 + Size×((a+b)/2 − 1): 0 counts
+	// every bead once whatever its size, 1 counts every sentence.
+	Size float64
 }
 
 // DefaultWeights are calibrated on the Text+Berg de-fr development document.
 var DefaultWeights = Weights{
-	MT: 1.0, Anchor: 0.3, AnchorNoMT: 1.0, Length: 0.3, LengthNoMT: 0.5,
-	Variance: 6.8, Skip: 0.3, Merge: 0.1, Many: 0.1, Embed: 1.0,
+	MT: 1.0, Anchor: 1.0, AnchorNoMT: 1.0, Length: 0.3, LengthNoMT: 0.2,
+	Variance: 12, Skip: 0.2, Merge: 0, Many: 0, Embed: 1.0, Size: 0,
 }
 
 // Options configure Align. The zero value selects the defaults.
 type Options struct {
-	MaxSrc   int // most source sentences in a bead (default 3)
-	MaxTgt   int // most target sentences in a bead (default 3)
-	MaxTotal int // most sentences in a bead, both sides (default 4)
+	MaxSrc   int // most source sentences in a bead (default 4)
+	MaxTgt   int // most target sentences in a bead (default 4)
+	MaxTotal int // most sentences in a bead, both sides (default 5)
 	// Weights of the bead score; nil selects DefaultWeights.
 	Weights *Weights
 	// Dictionary, when not nil, adds its entries as anchors.
 	Dictionary Dictionary
 	// FullCells is the largest table searched without a coarse pass
-	// (default 250,000 cells).
+	// (default 1,000,000 cells).
 	FullCells int
 	// Band is the half-width of the search band around a coarse path
 	// (default 8).
@@ -107,20 +110,20 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.MaxSrc <= 0 {
-		o.MaxSrc = 3
+		o.MaxSrc = 4
 	}
 	if o.MaxTgt <= 0 {
-		o.MaxTgt = 3
+		o.MaxTgt = 4
 	}
 	if o.MaxTotal <= 0 {
-		o.MaxTotal = 4
+		o.MaxTotal = 5
 	}
 	if o.Weights == nil {
 		w := DefaultWeights
 		o.Weights = &w
 	}
 	if o.FullCells <= 0 {
-		o.FullCells = 250_000
+		o.FullCells = 1_000_000
 	}
 	if o.Band <= 0 {
 		o.Band = 8

@@ -14,6 +14,7 @@ type dense struct {
 	base           float64
 	wSim, wLen     float64
 	skip, merge    float64
+	size           float64
 }
 
 const sketchDim = 64
@@ -21,7 +22,7 @@ const sketchDim = 64
 // newDense builds the sentence-level sketches from the fine features.
 func newDense(f *fine, opts Options) *dense {
 	d := &dense{n: f.n, m: f.m, ratio: f.ratio, s2: f.s2, wSim: 1, wLen: 0.5,
-		skip: opts.Weights.Skip, merge: opts.Weights.Merge}
+		skip: opts.Weights.Skip, merge: opts.Weights.Merge, size: opts.Weights.Size}
 	d.src = make([]float32, d.n*sketchDim)
 	d.tgt = make([]float32, d.m*sketchDim)
 	d.srcLen = make([]float64, d.n)
@@ -78,7 +79,7 @@ func (d *dense) finish() {
 // halve merges items pairwise into a level of half the size.
 func (d *dense) halve() *dense {
 	h := &dense{n: (d.n + 1) / 2, m: (d.m + 1) / 2, ratio: d.ratio, s2: d.s2,
-		wSim: d.wSim, wLen: d.wLen, skip: d.skip, merge: d.merge}
+		wSim: d.wSim, wLen: d.wLen, skip: d.skip, merge: d.merge, size: d.size}
 	merge := func(vec []float32, lens []float64, n int) ([]float32, []float64) {
 		out := make([]float32, ((n+1)/2)*sketchDim)
 		ol := make([]float64, (n+1)/2)
@@ -129,5 +130,5 @@ func (d *dense) score(i, j, a, b int) float64 {
 	c := (cosine(u[:], v[:]) - d.base) / (1 - d.base)
 	ls, lt := d.srcPre[i]-d.srcPre[i-a], d.tgtPre[j]-d.tgtPre[j-b]
 	s := d.wSim*c + d.wLen*lengthProb(ls, lt, d.ratio, d.s2)
-	return float64(a+b)/2*s - d.merge*float64(a+b-2)
+	return (1+d.size*(float64(a+b)/2-1))*s - d.merge*float64(a+b-2)
 }
