@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs bitext in-process with a fresh database per test.
+func runCLI(t *testing.T, db, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), append([]string{"--db", db}, args...), strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestGlossaryCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "g.db")
+	seed, err := filepath.Abs("../../data/glossary.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCLI(t, db, "", "glossary", "import", seed); code != 0 || !strings.Contains(out, "added") {
+		t.Fatalf("import: %d %q %q", code, out, errOut)
+	}
+
+	// match --json: one object per line, byte offsets into the line
+	in := "Делегации обсудили МИБ.\n\nРабочая группа ООН открытого состава собралась.\n"
+	code, out, errOut := runCLI(t, db, in, "glossary", "match", "--json")
+	if code != 0 {
+		t.Fatalf("match: %d %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("match printed %d lines, want 3: %q", len(lines), out)
+	}
+	var first struct {
+		Line    int `json:"line"`
+		Matches []struct {
+			ID, RU, EN, Surface string
+			Start, End          int
+		} `json:"matches"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	src := "Делегации обсудили МИБ."
+	if first.Line != 1 || len(first.Matches) != 1 || first.Matches[0].ID != "iis-abbr" ||
+		src[first.Matches[0].Start:first.Matches[0].End] != "МИБ" || first.Matches[0].Surface != "МИБ" {
+		t.Errorf("line 1: %+v", first)
+	}
+	if lines[1] != `{"line":2,"matches":[]}` {
+		t.Errorf("empty line: %s", lines[1])
+	}
+
+	// check --json
+	ru := filepath.Join(dir, "ru.txt")
+	en := filepath.Join(dir, "en.txt")
+	os.WriteFile(ru, []byte("Делегации обсудили МИБ.\nМИД России выступил с заявлением.\n"), 0o644)
+	os.WriteFile(en, []byte("The delegations discussed IIB.\nThe Russian Foreign Ministry made a statement.\n"), 0o644)
+	code, out, errOut = runCLI(t, db, "", "glossary", "check", "--src", ru, "--tgt", en, "--json")
+	if code != 0 {
+		t.Fatalf("check: %d %s", code, errOut)
+	}
+	want := `{"line":1,"violations":[{"id":"iis-abbr","kind":"forbidden","expected":"international information security","found":"IIB"}]}` + "\n" +
+		`{"line":2,"violations":[]}` + "\n"
+	if out != want {
+		t.Errorf("check --json:\n got %s\nwant %s", out, want)
+	}
+	os.WriteFile(en, []byte("one line only\n"), 0o644)
+	if code, _, _ := runCLI(t, db, "", "glossary", "check", "--src", ru, "--tgt", en); code != exitUsage {
+		t.Errorf("check with unequal files: exit %d, want %d", code, exitUsage)
+	}
+
+	// add, edit with a stale version, deprecate, history
+	if code, _, errOut := runCLI(t, db, "", "glossary", "add", "--id", "t1", "--ru", "цифровой суверенитет", "--en", "digital sovereignty", "--by", "anna"); code != 0 {
+		t.Fatalf("add: %s", errOut)
+	}
+	if code, _, errOut := runCLI(t, db, "", "glossary", "edit", "t1", "--version", "1", "--note", "checked", "--by", "boris"); code != 0 {
+		t.Fatalf("edit: %s", errOut)
+	}
+	if code, _, errOut := runCLI(t, db, "", "glossary", "edit", "t1", "--version", "1", "--note", "other", "--by", "vera"); code == 0 || !strings.Contains(errOut, "conflict") {
+		t.Errorf("stale edit: exit %d %q", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, db, "", "glossary", "deprecate", "t1", "--by", "vera"); code != 0 {
+		t.Fatalf("deprecate: %s", errOut)
+	}
+	code, out, _ = runCLI(t, db, "", "glossary", "history", "t1")
+	if code != 0 || !strings.Contains(out, "add") || !strings.Contains(out, "boris") || !strings.Contains(out, `"checked"`) || !strings.Contains(out, "deprecate") {
+		t.Errorf("history: %q", out)
+	}
+	code, out, _ = runCLI(t, db, "", "glossary", "list", "--status", "deprecated", "--json")
+	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"id":"t1"`) {
+		t.Errorf("list deprecated: %q", out)
+	}
+	code, out, _ = runCLI(t, db, "", "glossary", "show", "t1")
+	if code != 0 || !strings.Contains(out, "digital sovereignty") || !strings.Contains(out, "version 3") {
+		t.Errorf("show: %q", out)
+	}
+	if code, _, errOut := runCLI(t, db, "", "glossary", "rm", "t1"); code != 0 {
+		t.Fatalf("rm: %s", errOut)
+	}
+
+	// export → import into a new database round-trips
+	for _, f := range []string{"csv", "tsv", "tbx"} {
+		file := filepath.Join(dir, "out."+f)
+		if code, _, errOut := runCLI(t, db, "", "glossary", "export", "--format", f, "-o", file); code != 0 {
+			t.Fatalf("export %s: %s", f, errOut)
+		}
+		db2 := filepath.Join(dir, f+".db")
+		code, out, errOut := runCLI(t, db2, "", "glossary", "import", file)
+		if code != 0 || !strings.Contains(out, " 0 invalid") {
+			t.Fatalf("re-import %s: %d %q %q", f, code, out, errOut)
+		}
+		_, a, _ := runCLI(t, db, "", "glossary", "export", "--format", "csv")
+		_, b, _ := runCLI(t, db2, "", "glossary", "export", "--format", "csv")
+		if a != b {
+			t.Errorf("%s round trip changed the glossary", f)
+		}
+	}
+
+	// all-or-nothing import with line numbers
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("id,ru,en\nn1,новый термин,new term\nn2,,missing\n"), 0o644)
+	code, _, errOut = runCLI(t, db, "", "glossary", "import", bad)
+	if code == 0 || !strings.Contains(errOut, "line 3") || !strings.Contains(errOut, "nothing imported") {
+		t.Errorf("bad import: %d %q", code, errOut)
+	}
+	if code, _, _ := runCLI(t, db, "", "glossary", "show", "n1"); code == 0 {
+		t.Error("a row of a failed import was stored")
+	}
+	code, _, _ = runCLI(t, db, "", "glossary", "import", "--skip-invalid", bad)
+	if code != exitPartial {
+		t.Errorf("--skip-invalid: exit %d, want %d", code, exitPartial)
+	}
+	if code, _, _ := runCLI(t, db, "", "glossary", "show", "n1"); code != 0 {
+		t.Error("--skip-invalid did not import the good row")
+	}
+}
