@@ -352,3 +352,48 @@ func TestTokens(t *testing.T) {
 		t.Error("empty string has tokens")
 	}
 }
+
+func TestTokenLimitNeverRefusesALargeRequest(t *testing.T) {
+	srv := fake.New(fake.Options{})
+	defer srv.Close()
+	c, _ := testClient(t, srv, func(c *Config) { c.TokensPerMinute, c.RequestsPerMinute = 100, 60 })
+	big := strings.Repeat("Международная информационная безопасность. ", 50) // far above the 100-token burst
+	if _, err := c.Complete(context.Background(), Request{System: big, User: userMsg, MaxTokens: 500}); err != nil {
+		t.Fatalf("a request above the per-minute burst must wait, not fail: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := c.Complete(ctx, Request{User: userMsg})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindCanceled || srv.Calls() != 1 {
+		t.Errorf("canceled wait: %v after %d calls", err, srv.Calls())
+	}
+}
+
+func TestAzureRequestShape(t *testing.T) {
+	var mu sync.Mutex
+	var path, query, key string
+	srv := httptestServer(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		path, query, key = r.URL.Path, r.URL.RawQuery, r.Header.Get("api-key")
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"ok"}}],"usage":{"prompt_tokens":3,"completion_tokens":1}}`))
+	})
+	defer srv.Close()
+	cfg := Default()
+	cfg.APIType, cfg.BaseURL, cfg.APIKey, cfg.Model, cfg.Deployment = APIAzure, srv.URL, "azkey", "gpt-4o", "prod-4o"
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Complete(context.Background(), Request{User: "u"})
+	if err != nil || r.Text != "ok" || r.Usage.PromptTokens != 3 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if path != "/openai/deployments/prod-4o/chat/completions" || query != "api-version=2024-10-21" || key != "azkey" {
+		t.Errorf("path %q query %q key %q", path, query, key)
+	}
+}

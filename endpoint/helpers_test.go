@@ -1,0 +1,8 @@
+package endpoint
+
+import (
+	"net/http"
+	"net/http/httptest"
+)
+
+func httptestServer(h http.HandlerFunc) *httptest.Server { return httptest.NewServer(h) }
