@@ -176,23 +176,26 @@ func byteTable(cm *charmap.Charmap) [256]rune {
 
 // decodeTable decodes b byte by byte through t into a new string.
 func decodeTable(b []byte, t *[256]rune) string {
+	var enc [256][4]byte // UTF-8 of each byte's rune
 	var size [256]uint8
 	for i, r := range t {
-		size[i] = uint8(utf8.RuneLen(r))
+		size[i] = uint8(utf8.EncodeRune(enc[i][:], r))
 	}
 	n := 0
 	for _, c := range b {
 		n += int(size[c])
 	}
-	out := make([]byte, 0, n)
+	out := make([]byte, n)
+	j := 0
 	for _, c := range b {
-		if c < 0x80 && t[c] == rune(c) {
-			out = append(out, c)
+		if c < utf8.RuneSelf && size[c] == 1 {
+			out[j] = c
+			j++
 			continue
 		}
-		out = utf8.AppendRune(out, t[c])
+		j += copy(out[j:], enc[c][:size[c]])
 	}
-	return bytesToString(out, true)
+	return bytesToString(out[:j], true)
 }
 
 // sniffUTF16 reports whether head (which contains NUL bytes) looks like

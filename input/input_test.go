@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestDecodeFixtures(t *testing.T) {
@@ -476,5 +477,34 @@ func checkGolden(t *testing.T, path, got string) {
 	}
 	if got != string(want) {
 		t.Errorf("text differs from %s (run with -update after checking):\n%s", path, got)
+	}
+}
+
+// TestNFCSafe checks the ranges Normalize trusts to be in NFC without
+// asking the norm package: every rune in them must be unchanged by NFC and
+// be a starter that never combines with what precedes it (a boundary
+// before it), so any sequence of them is in NFC.
+func TestNFCSafe(t *testing.T) {
+	for r := rune(0); r < 0x3000; r++ {
+		if !nfcSafe(r) {
+			continue
+		}
+		p := norm.NFC.PropertiesString(string(r))
+		if !p.BoundaryBefore() || p.CCC() != 0 || norm.NFC.String(string(r)) != string(r) {
+			t.Errorf("%U is not NFC-safe", r)
+		}
+	}
+}
+
+// TestNormalizeOwned checks that the in-place variant gives the same result.
+func TestNormalizeOwned(t *testing.T) {
+	for _, s := range []string{
+		"a \r\nb\u00A0\u200Bc\t\n\n\u2029d  ", "\n\n  e\u0301\r", "чистый текст", "x\u0085y\u2028z", "",
+	} {
+		buf := []byte(s)
+		got := normalizeOwned(bytesToString(buf, true))
+		if want := Normalize(s); got != want {
+			t.Errorf("normalizeOwned(%q) = %q, want %q", s, got, want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package input
 
 import (
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -56,11 +57,50 @@ func actionOf(r rune) runeAction {
 //
 // When s needs none of this, Normalize returns it without copying.
 func Normalize(s string) string {
-	if clean(s) {
+	if ok, needNFC := clean(s); ok {
+		if needNFC {
+			return norm.NFC.String(s)
+		}
+		return s
+	}
+	out, needNFC := normalizeTo(make([]byte, 0, len(s)), s)
+	return finishNFC(out, needNFC)
+}
+
+// normalizeOwned is Normalize for a valid UTF-8 string whose memory belongs
+// to the caller alone (a decoded file): it rewrites the text in place,
+// which is safe because no rule makes valid UTF-8 longer.
+func normalizeOwned(s string) string {
+	if ok, needNFC := clean(s); ok {
+		if needNFC {
+			return norm.NFC.String(s)
+		}
+		return s
+	}
+	buf := unsafe.Slice(unsafe.StringData(s), len(s))
+	out, needNFC := normalizeTo(buf[:0], s)
+	return finishNFC(out, needNFC)
+}
+
+func finishNFC(out []byte, needNFC bool) string {
+	s := bytesToString(out, true)
+	if needNFC {
 		return norm.NFC.String(s)
 	}
-	out := make([]byte, 0, len(s))
-	wsStart := -1 // start in out of the spaces/tabs ending the current line
+	return s
+}
+
+// normalizeTo appends the normalised s to out (which may share memory with
+// s when s is valid UTF-8: writes never overtake reads) and reports whether
+// the result may need NFC composition.
+func normalizeTo(out []byte, s string) ([]byte, bool) {
+	needNFC := false
+	run := 0      // start of the bytes of s not yet copied to out
+	wsStart := -1 // position in out where the spaces ending the line start
+	flush := func(i int) {
+		out = append(out, s[run:i]...)
+		run = i
+	}
 	newline := func() {
 		if wsStart >= 0 {
 			out = out[:wsStart]
@@ -71,38 +111,57 @@ func Normalize(s string) string {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			i++
 			switch {
 			case c == ' ' || c == '\t':
 				if wsStart < 0 {
-					wsStart = len(out)
+					wsStart = len(out) + i - run
 				}
-				out = append(out, c)
+				i++
 				continue
-			case c == '\r':
+			case c >= 0x20 && c != 0x7F:
+				wsStart = -1
+				i++
+				continue
+			}
+			flush(i)
+			i++
+			switch c {
+			case '\r':
 				if i < len(s) && s[i] == '\n' {
 					i++
 				}
 				newline()
-				continue
-			case c == '\n' || c == '\v' || c == '\f':
+			case '\n', '\v', '\f':
 				newline()
-				continue
-			case c < 0x20 || c == 0x7F:
-				continue
 			}
-			out = append(out, c)
+			run = i
+			continue
+		}
+		if isCyrillic2(s, i) {
 			wsStart = -1
+			i += 2
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 {
+			flush(i)
 			out = utf8.AppendRune(out, utf8.RuneError)
 			wsStart = -1
 			i++
+			run = i
 			continue
 		}
-		switch actionOf(r) {
+		a := actionOf(r)
+		if a == keep {
+			if !nfcSafe(r) {
+				needNFC = true
+			}
+			wsStart = -1
+			i += n
+			continue
+		}
+		flush(i)
+		switch a {
 		case toSpace:
 			if wsStart < 0 {
 				wsStart = len(out)
@@ -113,13 +172,11 @@ func Normalize(s string) string {
 		case toPara:
 			newline()
 			newline()
-		case drop:
-		default:
-			out = append(out, s[i:i+n]...)
-			wsStart = -1
 		}
 		i += n
+		run = i
 	}
+	flush(len(s))
 	// Drop leading blank (whitespace-only) lines and trailing whitespace.
 	start := 0
 lead:
@@ -136,11 +193,37 @@ lead:
 	for end > start && (out[end-1] == ' ' || out[end-1] == '\t' || out[end-1] == '\n') {
 		end--
 	}
-	return norm.NFC.String(bytesToString(out[start:end], true))
+	return out[start:end], needNFC
 }
 
-// clean reports whether s needs no change by Normalize other than NFC.
-func clean(s string) bool {
+// isCyrillic2 reports whether s[i:] starts with a two-byte character in
+// U+0400–U+047F (Russian letters among them): kept as it is and NFC-safe.
+// It is the fast path of the normaliser for Russian text.
+func isCyrillic2(s string, i int) bool {
+	return (s[i] == 0xD0 || s[i] == 0xD1) && i+1 < len(s) && s[i+1]&0xC0 == 0x80
+}
+
+// nfcSafe reports whether r is in a range whose characters are unchanged by
+// NFC and never compose with a neighbour (ASCII, Latin-1, Latin Extended-A,
+// Russian Cyrillic, common punctuation): text made only of such characters
+// is already in NFC. TestNFCSafe checks every rune of these ranges.
+func nfcSafe(r rune) bool {
+	switch {
+	case r < 0x180:
+		return true
+	case r >= 0x400 && r <= 0x482, r >= 0x48A && r <= 0x4FF:
+		return true
+	case r >= 0x2010 && r <= 0x2027, r >= 0x2030 && r <= 0x205E:
+		return true
+	case r == 0x20AC || r == 0x2116 || r == 0x2122:
+		return true
+	}
+	return false
+}
+
+// clean reports whether s needs no change by Normalize other than NFC, and
+// whether it may need NFC.
+func clean(s string) (ok, needNFC bool) {
 	atTextStart := true // only whitespace seen so far
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -148,31 +231,36 @@ func clean(s string) bool {
 			switch {
 			case c == ' ' || c == '\t':
 				if i+1 == len(s) || s[i+1] == '\n' {
-					return false // trailing whitespace
+					return false, false // trailing whitespace
 				}
 			case c == '\n':
 				if atTextStart || i+1 == len(s) {
-					return false // leading blank line or trailing newline
+					return false, false // leading blank line or trailing newline
 				}
 				i++
 				continue
 			case c < 0x20 || c == 0x7F:
-				return false
+				return false, false
 			default:
 				atTextStart = false
 			}
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			return false
+		if isCyrillic2(s, i) {
+			atTextStart = false
+			i += 2
+			continue
 		}
-		if actionOf(r) != keep {
-			return false
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || actionOf(r) != keep {
+			return false, false
+		}
+		if !nfcSafe(r) {
+			needNFC = true
 		}
 		atTextStart = false
 		i += n
 	}
-	return true
+	return true, needNFC
 }

@@ -173,13 +173,13 @@ func (r *Reader) read(ctx context.Context, path string, b []byte) (*Doc, error) 
 		}
 		text = Normalize(text)
 	case FormatMarkdown:
-		text = Normalize(text)
+		text = normalizeOwned(text)
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
 		text = Normalize(stripMarkdown(text))
 	default:
-		text = Normalize(text)
+		text = normalizeOwned(text)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
