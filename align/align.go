@@ -98,7 +98,7 @@ type Options struct {
 	// Dictionary, when not nil, adds its entries as anchors.
 	Dictionary Dictionary
 	// FullCells is the largest table searched without a coarse pass
-	// (default 1,000,000 cells).
+	// (default 300,000 cells).
 	FullCells int
 	// Band is the half-width of the search band around a coarse path
 	// (default 8).
@@ -123,7 +123,7 @@ func (o Options) withDefaults() Options {
 		o.Weights = &w
 	}
 	if o.FullCells <= 0 {
-		o.FullCells = 1_000_000
+		o.FullCells = 300_000
 	}
 	if o.Band <= 0 {
 		o.Band = 8
@@ -192,7 +192,7 @@ func Align(ctx context.Context, in Input, opts Options) ([]Bead, error) {
 // while the table is too large.
 func coarsePath(ctx context.Context, d *dense, opts Options) ([]point, error) {
 	var bd *band
-	if (d.n+1)*(d.m+1) <= opts.FullCells || d.n < 2 || d.m < 2 {
+	if (d.n+1)*(d.m+1) <= coarseCells || d.n < 2 || d.m < 2 {
 		bd = fullBand(d.n, d.m)
 	} else {
 		p, err := coarsePath(ctx, d.halve(), opts)
@@ -207,6 +207,9 @@ func coarsePath(ctx context.Context, d *dense, opts Options) ([]point, error) {
 	}
 	return pathOf(steps), nil
 }
+
+// coarseCells is the largest coarse table searched in full.
+const coarseCells = 40_000
 
 var coarseShapes = []shape{{1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 2}, {2, 2}}
 

@@ -1,15 +1,291 @@
 package main
 
-import "errors"
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
-// AlignCmd aligns two texts. Placeholder: the aligner issue fills it in.
-type AlignCmd struct{}
+	"github.com/bitext/bitext"
+	"github.com/bitext/bitext/align"
+	"github.com/bitext/bitext/store"
+)
+
+// alignFlags are the aligner settings shared by align and eval align.
+type alignFlags struct {
+	MaxSrc   int `help:"Most source sentences in one bead." default:"4"`
+	MaxTgt   int `help:"Most target sentences in one bead." default:"4"`
+	MaxTotal int `help:"Most sentences in one bead, both sides together." default:"5"`
+}
+
+func (f alignFlags) options() (align.Options, error) {
+	if f.MaxSrc < 1 || f.MaxTgt < 1 || f.MaxTotal < 2 {
+		return align.Options{}, usageErrorf("--max-src and --max-tgt must be at least 1, --max-total at least 2")
+	}
+	return align.Options{MaxSrc: f.MaxSrc, MaxTgt: f.MaxTgt, MaxTotal: f.MaxTotal}, nil
+}
+
+// AlignCmd aligns two texts sentence by sentence.
+type AlignCmd struct {
+	alignFlags
+	analyzeFlags
+	Presplit bool   `help:"Inputs hold one sentence per line; print beads as [i, j]:[k]."`
+	MT       string `name:"mt" help:"Machine translation of the source, one line per source sentence." type:"existingfile"`
+	Scores   bool   `help:"With --presplit, append the cost of each bead as a third field."`
+	JSON     bool   `name:"json" help:"Print one JSON object per bead instead of TSV (raw texts)."`
+	Save     bool   `help:"Store both documents and their alignment in the database (--db)."`
+	Src      string `arg:"" name:"source" help:"Source text (Russian)." type:"existingfile"`
+	Tgt      string `arg:"" name:"target" help:"Target text (English)." type:"existingfile"`
+}
+
+// Help shows examples.
+func (c *AlignCmd) Help() string {
+	return `Two modes:
+
+  --presplit: both files hold one sentence per line. Prints one bead per line,
+  0-based line numbers, "[5]:[]" and "[]:[7]" for sentences left unpaired:
+      bitext align --presplit src.txt tgt.txt --mt mt.txt > pred.txt
+
+  raw texts: both files are read, split into paragraphs and sentences and
+  aligned. Prints TSV (bead, confidence, Russian, English) or JSON; --save
+  stores the two documents and the alignment in the database:
+      bitext align release.ru.txt release.en.txt --save --db bitext.db
+
+A machine translation of the source (--mt) sharpens the alignment a lot.`
+}
 
 // Run aligns.
-func (c *AlignCmd) Run(app *App) error { return errors.New("align: not built yet") }
+func (c *AlignCmd) Run(app *App) error {
+	opts, err := c.options()
+	if err != nil {
+		return err
+	}
+	if c.Presplit {
+		if c.Save || c.JSON {
+			return usageErrorf("--save and --json work on raw texts, not with --presplit")
+		}
+		return c.runPresplit(app, opts)
+	}
+	if c.Scores {
+		return usageErrorf("--scores needs --presplit")
+	}
+	return c.runRaw(app, opts)
+}
 
-// EvalCmd evaluates against benchmark sets. Placeholder.
-type EvalCmd struct{}
+func readLinesArg(name, path string) ([]string, error) {
+	lines, err := align.ReadLines(path)
+	if err != nil {
+		return nil, usageErrorf("%s: %w", name, err)
+	}
+	return lines, nil
+}
+
+func (c *AlignCmd) readMT(n int) ([]string, error) {
+	if c.MT == "" {
+		return nil, nil
+	}
+	mt, err := readLinesArg("--mt", c.MT)
+	if err != nil {
+		return nil, err
+	}
+	if len(mt) != n {
+		return nil, usageErrorf("--mt %s has %d lines, the source has %d sentences", c.MT, len(mt), n)
+	}
+	return mt, nil
+}
+
+func (c *AlignCmd) runPresplit(app *App, opts align.Options) error {
+	src, err := readLinesArg("source", c.Src)
+	if err != nil {
+		return err
+	}
+	tgt, err := readLinesArg("target", c.Tgt)
+	if err != nil {
+		return err
+	}
+	mt, err := c.readMT(len(src))
+	if err != nil {
+		return err
+	}
+	beads, err := align.Align(app.Ctx, align.Input{Src: src, Tgt: tgt, MT: mt}, opts)
+	if err != nil {
+		return err
+	}
+	return align.WriteBeads(app.Stdout, beads, c.Scores)
+}
+
+// pairRow is one printed pair of the raw mode.
+type pairRow struct {
+	Bead       string  `json:"bead"`
+	Src        []int   `json:"src"`
+	Tgt        []int   `json:"tgt"`
+	Confidence float64 `json:"confidence"`
+	Russian    string  `json:"ru"`
+	English    string  `json:"en"`
+}
+
+func (c *AlignCmd) runRaw(app *App, opts align.Options) error {
+	an, err := c.analyzer(app)
+	if err != nil {
+		return err
+	}
+	docs := make([]*bitext.Document, 2)
+	for k, path := range []string{c.Src, c.Tgt} {
+		d, err := an.ReadFile(app.Ctx, path)
+		if err != nil {
+			return usageErrorf("%w", err)
+		}
+		docs[k] = d
+	}
+	docs[1].Kind = bitext.Translation
+	src, tgt := texts(docs[0].Sentences()), texts(docs[1].Sentences())
+	mt, err := c.readMT(len(src))
+	if err != nil {
+		return err
+	}
+	app.Log.Debug("aligning", "source", docs[0].String(), "target", docs[1].String(), "mt", mt != nil)
+	beads, err := align.Align(app.Ctx, align.Input{Src: src, Tgt: tgt, MT: mt}, opts)
+	if err != nil {
+		return err
+	}
+	if c.Save {
+		if err := saveAlignment(app, docs[0], docs[1], mt != nil, beads); err != nil {
+			return err
+		}
+	}
+	enc := json.NewEncoder(app.Stdout)
+	for _, b := range beads {
+		row := pairRow{Bead: align.FormatBead(b), Src: b.Src, Tgt: b.Tgt, Confidence: b.Confidence,
+			Russian: join(src, b.Src), English: join(tgt, b.Tgt)}
+		if c.JSON {
+			if err := enc.Encode(row); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := fmt.Fprintf(app.Stdout, "%s\t%.3f\t%s\t%s\n", row.Bead, row.Confidence, tsvField(row.Russian), tsvField(row.English)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func saveAlignment(app *App, src, tgt *bitext.Document, withMT bool, beads []align.Bead) error {
+	db, err := openStore(app)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, d := range []*bitext.Document{src, tgt} {
+		if _, err := db.SaveDocument(app.Ctx, d); err != nil {
+			return fmt.Errorf("store %s: %w", d.Path, err)
+		}
+	}
+	if err := db.SetTranslationOf(app.Ctx, tgt.ID, src.ID); err != nil {
+		return fmt.Errorf("store %s: %w", tgt.Path, err)
+	}
+	method := "length+anchors"
+	if withMT {
+		method = "mt+length+anchors"
+	}
+	stored := make([]store.AlignedBead, len(beads))
+	for k, b := range beads {
+		stored[k] = store.AlignedBead{Src: b.Src, Tgt: b.Tgt, Score: b.Score, Confidence: b.Confidence}
+	}
+	id, err := db.SaveAlignment(app.Ctx, src.ID, tgt.ID, method, stored)
+	if err != nil {
+		return err
+	}
+	app.Log.Info("alignment stored", "id", id, "source_doc", src.ID, "target_doc", tgt.ID, "beads", len(beads))
+	return nil
+}
+
+func texts(ss []bitext.Sentence) []string {
+	out := make([]string, len(ss))
+	for k, s := range ss {
+		out[k] = s.Text
+	}
+	return out
+}
+
+func join(lines []string, ids []int) string {
+	parts := make([]string, len(ids))
+	for k, id := range ids {
+		parts[k] = lines[id]
+	}
+	return strings.Join(parts, " ")
+}
+
+// tsvField keeps a value on one TSV field: tabs and line breaks become spaces.
+func tsvField(s string) string {
+	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
+}
+
+// EvalCmd evaluates bitext against benchmark sets.
+type EvalCmd struct {
+	Align EvalAlignCmd `cmd:"" help:"Score the aligner on a benchmark set (strict and lax P/R/F1)."`
+}
+
+// EvalAlignCmd aligns every document of a benchmark set and scores it the
+// way the benchmark's score.py does.
+type EvalAlignCmd struct {
+	alignFlags
+	NoMT   bool   `name:"no-mt" help:"Ignore the sets' mt.txt files (length and anchors only)."`
+	PerDoc bool   `help:"Also print one table per document."`
+	Out    string `help:"Write the predicted alignments to OUT/<doc>/gold.txt (for score.py)." type:"path"`
+	Set    string `arg:"" name:"set-dir" help:"Benchmark set: one folder per document with src.txt, tgt.txt, gold.txt and optional mt.txt." type:"existingdir"`
+}
+
+// Help shows an example.
+func (c *EvalAlignCmd) Help() string {
+	return `Example:
+      bitext eval align ../shared/bench/align/textberg-defr-test
+      bitext eval align --no-mt --per-doc ../shared/bench/align/parice-en-is`
+}
 
 // Run evaluates.
-func (c *EvalCmd) Run(app *App) error { return errors.New("eval: not built yet") }
+func (c *EvalAlignCmd) Run(app *App) error {
+	opts, err := c.options()
+	if err != nil {
+		return err
+	}
+	docs, err := align.ReadSet(c.Set)
+	if err != nil {
+		return usageErrorf("%w", err)
+	}
+	total, res, err := align.Evaluate(app.Ctx, docs, !c.NoMT, opts)
+	if err != nil {
+		return err
+	}
+	if c.Out != "" {
+		for _, r := range res {
+			dir := filepath.Join(c.Out, r.Name)
+			if err := os.MkdirAll(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("write predictions: %w", err)
+			}
+			f, err := os.Create(filepath.Join(dir, "gold.txt"))
+			if err != nil {
+				return fmt.Errorf("write predictions: %w", err)
+			}
+			werr := align.WriteBeads(f, r.Beads, false)
+			if cerr := f.Close(); werr == nil {
+				werr = cerr
+			}
+			if werr != nil {
+				return fmt.Errorf("write predictions %s: %w", f.Name(), werr)
+			}
+		}
+	}
+	if c.PerDoc {
+		for _, r := range res {
+			if err := align.WriteTable(app.Stdout, "document "+r.Name, r.Counts); err != nil {
+				return err
+			}
+			fmt.Fprintln(app.Stdout)
+		}
+	}
+	return align.WriteTable(app.Stdout, fmt.Sprintf("all %d document(s)", len(res)), total)
+}
