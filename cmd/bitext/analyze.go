@@ -337,29 +337,3 @@ func printIngest(w io.Writer, rep *ingestReport) {
 	fmt.Fprintf(w, "\n%d files: %d stored, %d unchanged, %d failed; %d sentences; languages: %s; database %s\n",
 		s.Files, s.Stored, s.Unchanged, s.Failed, s.Sentences, strings.Join(langs, ", "), rep.Database)
 }
-
-// RunCmd is the main job. For now it ingests; translation, alignment and
-// the glossary check join it as they are built.
-type RunCmd struct {
-	analyzeFlags
-	JSON    bool     `name:"json" help:"Print the report as JSON on stdout."`
-	Workers int      `help:"Files read in parallel (default: number of CPUs)." default:"0"`
-	Paths   []string `arg:"" name:"path" help:"Files or folders (read recursively)."`
-}
-
-// Help shows examples.
-func (c *RunCmd) Help() string {
-	return `Runs the main job over files and folders: reads, detects, segments and
-stores every document, then prints a summary.
-
-Examples:
-  bitext run data/samples
-  BITEXT_DB=releases.db bitext run ~/releases/2024
-  bitext run --json data/samples > report.json`
-}
-
-// Run runs the job.
-func (c *RunCmd) Run(app *App) error {
-	_, err := ingest(app, c.analyzeFlags, c.Paths, c.Workers, c.JSON, app.Stdout)
-	return err
-}

@@ -31,13 +31,15 @@ type CLI struct {
 	DB       string `help:"SQLite database file." env:"BITEXT_DB" default:"bitext.db" type:"path"`
 	LogLevel string `help:"Log level: debug, info, warn, error." env:"BITEXT_LOG" default:"info" enum:"debug,info,warn,error"`
 
-	Detect   DetectCmd   `cmd:"" help:"Detect the language of files (and of each paragraph)."`
-	Segment  SegmentCmd  `cmd:"" help:"Split a file into sentences, one per line."`
-	Ingest   IngestCmd   `cmd:"" help:"Read, detect, segment and store files or folders."`
-	Run      RunCmd      `cmd:"" help:"The main job: ingest files or folders and process them."`
-	Align    AlignCmd    `cmd:"" help:"Align two texts sentence by sentence."`
-	Eval     EvalCmd     `cmd:"" help:"Evaluate bitext against benchmark sets."`
-	Glossary GlossaryCmd `cmd:"" help:"Maintain the terminology glossary."`
+	Detect    DetectCmd    `cmd:"" help:"Detect the language of files (and of each paragraph)."`
+	Segment   SegmentCmd   `cmd:"" help:"Split a file into sentences, one per line."`
+	Ingest    IngestCmd    `cmd:"" help:"Read, detect, segment and store files or folders."`
+	Run       RunCmd       `cmd:"" help:"The main job: ingest files or folders and process them."`
+	Align     AlignCmd     `cmd:"" help:"Align two texts sentence by sentence."`
+	Eval      EvalCmd      `cmd:"" help:"Evaluate bitext against benchmark sets."`
+	Glossary  GlossaryCmd  `cmd:"" help:"Maintain the terminology glossary."`
+	Translate TranslateCmd `cmd:"" help:"Translate one file to stdout."`
+	Endpoint  EndpointCmd  `cmd:"" help:"Check the model endpoint, or serve a fake one."`
 }
 
 // App carries what every command needs: the streams, a logger and the

@@ -11,7 +11,7 @@ import (
 )
 
 // bitext runs the command in-process and returns its exit code and output.
-func bitext(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+func cli(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
@@ -28,23 +28,23 @@ func samples(t *testing.T) string {
 }
 
 func TestHelpAndUsage(t *testing.T) {
-	code, out, _ := bitext(t, "", "--help")
+	code, out, _ := cli(t, "", "--help")
 	if code != 0 || !strings.Contains(out, "run") || !strings.Contains(out, "segment") {
 		t.Fatalf("--help: code %d, output %q", code, out)
 	}
-	code, out, _ = bitext(t, "", "segment", "--help")
+	code, out, _ = cli(t, "", "segment", "--help")
 	if code != 0 || !strings.Contains(out, "Examples:") {
 		t.Fatalf("segment --help: code %d, output %q", code, out)
 	}
-	code, _, errOut := bitext(t, "", "nosuchcommand")
+	code, _, errOut := cli(t, "", "nosuchcommand")
 	if code != exitUsage || !strings.Contains(errOut, "--help") {
 		t.Fatalf("unknown command: code %d, stderr %q", code, errOut)
 	}
-	code, _, errOut = bitext(t, "", "segment", "--lang", "de", "x.txt")
+	code, _, errOut = cli(t, "", "segment", "--lang", "de", "x.txt")
 	if code != exitUsage {
 		t.Fatalf("bad --lang: code %d, stderr %q", code, errOut)
 	}
-	code, _, errOut = bitext(t, "", "detect", "--langs", "ru,zz", filepath.Join(samples(t), "un-statement-en.txt"))
+	code, _, errOut = cli(t, "", "detect", "--langs", "ru,zz", filepath.Join(samples(t), "un-statement-en.txt"))
 	if code != exitUsage || !strings.Contains(errOut, "zz") {
 		t.Fatalf("bad --langs: code %d, stderr %q", code, errOut)
 	}
@@ -62,7 +62,7 @@ func TestDetectSamples(t *testing.T) {
 		"letterhead-mixed.txt":     "mixed",
 		"release-page.html":        "ru",
 	}
-	code, out, errOut := bitext(t, "", "detect", "--json", "--paragraphs", dir)
+	code, out, errOut := cli(t, "", "detect", "--json", "--paragraphs", dir)
 	if code != 0 {
 		t.Fatalf("detect: code %d, stderr %s", code, errOut)
 	}
@@ -105,7 +105,7 @@ func TestDetectSamples(t *testing.T) {
 
 func TestSegmentStdin(t *testing.T) {
 	in := "В 2022 г. МИД России выступил с заявлением. А.В.Крутских ответил на вопросы.\n\nПервое."
-	code, out, errOut := bitext(t, in, "segment", "--lang", "ru", "-")
+	code, out, errOut := cli(t, in, "segment", "--lang", "ru", "-")
 	if code != 0 {
 		t.Fatalf("segment: code %d, stderr %s", code, errOut)
 	}
@@ -120,7 +120,7 @@ func TestSegmentStdin(t *testing.T) {
 func TestSegmentKeepsEverything(t *testing.T) {
 	for _, name := range []string{"mfa-consultations.ru.txt", "sco-statement.txt", "un-statement-en.txt", "letterhead-mixed.txt"} {
 		path := filepath.Join(samples(t), name)
-		code, out, errOut := bitext(t, "", "segment", path)
+		code, out, errOut := cli(t, "", "segment", path)
 		if code != 0 {
 			t.Fatalf("%s: code %d, stderr %s", name, code, errOut)
 		}
@@ -136,7 +136,7 @@ func TestSegmentKeepsEverything(t *testing.T) {
 
 func TestIngestTwiceAndBadFiles(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "t.db")
-	code, out, errOut := bitext(t, "", "--db", db, "ingest", "--json", samples(t))
+	code, out, errOut := cli(t, "", "--db", db, "ingest", "--json", samples(t))
 	if code != 0 {
 		t.Fatalf("first ingest: code %d\n%s", code, errOut)
 	}
@@ -147,7 +147,7 @@ func TestIngestTwiceAndBadFiles(t *testing.T) {
 	if rep.Summary.Stored != rep.Summary.Files || rep.Summary.Files < 8 || rep.Summary.Sentences == 0 {
 		t.Fatalf("first ingest summary %+v", rep.Summary)
 	}
-	code, out, errOut = bitext(t, "", "--db", db, "run", "--json", samples(t))
+	code, out, errOut = cli(t, "", "--db", db, "run", "--json", samples(t))
 	if code != 0 {
 		t.Fatalf("second run: code %d\n%s", code, errOut)
 	}
@@ -167,7 +167,7 @@ func TestIngestTwiceAndBadFiles(t *testing.T) {
 	}
 	good := filepath.Join(samples(t), "sco-statement.txt")
 	missing := filepath.Join(t.TempDir(), "missing.txt")
-	code, out, errOut = bitext(t, "", "--db", filepath.Join(t.TempDir(), "b.db"), "ingest", bad, good, missing)
+	code, out, errOut = cli(t, "", "--db", filepath.Join(t.TempDir(), "b.db"), "ingest", bad, good, missing)
 	if code != exitPartial {
 		t.Fatalf("ingest with bad files: code %d, want %d\n%s\n%s", code, exitPartial, out, errOut)
 	}

@@ -1,0 +1,387 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alecthomas/kong"
+	"github.com/bitext/bitext/endpoint"
+	"github.com/bitext/bitext/glossary"
+	"github.com/bitext/bitext/pipeline"
+	"github.com/bitext/bitext/pipeline/translate"
+	"github.com/bitext/bitext/store"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// endpointFlags configure the model endpoint. Precedence: defaults, then
+// the --endpoint-config file, then the environment, then these flags.
+type endpointFlags struct {
+	EndpointConfig string        `name:"endpoint-config" help:"JSON file with endpoint settings (keys as in 'bitext endpoint check --help')." env:"BITEXT_ENDPOINT_CONFIG" type:"existingfile"`
+	BaseURL        string        `name:"base-url" help:"API root including /v1 (env OPENAI_BASE_URL); the API key is read from OPENAI_API_KEY."`
+	Model          string        `help:"Model name (env BITEXT_MODEL)."`
+	Temperature    *float64      `help:"Sampling temperature (env BITEXT_TEMPERATURE, default 0)."`
+	MaxTokens      int           `name:"max-tokens" help:"Completion tokens per request (env BITEXT_MAX_TOKENS)."`
+	Timeout        time.Duration `help:"Time per HTTP attempt (env BITEXT_TIMEOUT, default 120s)."`
+	Concurrency    int           `help:"Requests in flight (env BITEXT_CONCURRENCY, default 4)."`
+	RPM            int           `name:"rpm" help:"Requests per minute (env BITEXT_RPM)."`
+	TPM            int           `name:"tpm" help:"Tokens per minute (env BITEXT_TPM)."`
+	MaxRetries     *int          `name:"max-retries" help:"Retries per request (env BITEXT_MAX_RETRIES, default 5)."`
+	PriceIn        *float64      `name:"price-in" help:"Price per million prompt tokens (env BITEXT_PRICE_IN)."`
+	PriceOut       *float64      `name:"price-out" help:"Price per million completion tokens (env BITEXT_PRICE_OUT)."`
+}
+
+// config assembles the endpoint configuration.
+func (f *endpointFlags) config() (endpoint.Config, error) {
+	c := endpoint.Default()
+	if f.EndpointConfig != "" {
+		if err := c.LoadFile(f.EndpointConfig); err != nil {
+			return c, usageErrorf("--endpoint-config %s: %w", f.EndpointConfig, err)
+		}
+	}
+	if err := c.ApplyEnv(os.Getenv); err != nil {
+		return c, usageErrorf("environment: %w", err)
+	}
+	if f.BaseURL != "" {
+		c.BaseURL = f.BaseURL
+	}
+	if f.Model != "" {
+		c.Model = f.Model
+	}
+	if f.Temperature != nil {
+		c.Temperature = *f.Temperature
+	}
+	if f.MaxTokens > 0 {
+		c.MaxTokens = f.MaxTokens
+	}
+	if f.Timeout > 0 {
+		c.Timeout = endpoint.Duration(f.Timeout)
+	}
+	if f.Concurrency > 0 {
+		c.Concurrency = f.Concurrency
+	}
+	if f.RPM > 0 {
+		c.RequestsPerMinute = f.RPM
+	}
+	if f.TPM > 0 {
+		c.TokensPerMinute = f.TPM
+	}
+	if f.MaxRetries != nil {
+		c.MaxRetries = *f.MaxRetries
+	}
+	if f.PriceIn != nil {
+		c.PriceInPerMTok = *f.PriceIn
+	}
+	if f.PriceOut != nil {
+		c.PriceOutPerMTok = *f.PriceOut
+	}
+	return c, nil
+}
+
+// client builds the endpoint client, or returns nil when no endpoint is
+// configured.
+func (f *endpointFlags) client(app *App) (*endpoint.Client, endpoint.Config, error) {
+	cfg, err := f.config()
+	if err != nil {
+		return nil, cfg, err
+	}
+	if !cfg.Configured() {
+		return nil, cfg, nil
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, cfg, usageErrorf("endpoint configuration: %w", err)
+	}
+	c, err := endpoint.New(cfg, endpoint.WithLogger(app.Log))
+	if err != nil {
+		return nil, cfg, usageErrorf("endpoint: %w", err)
+	}
+	return c, cfg, nil
+}
+
+const endpointHelp = `
+No endpoint is configured. Set one, for example:
+  OpenAI:     export OPENAI_API_KEY=sk-... BITEXT_MODEL=gpt-4o-mini
+  vLLM:       export OPENAI_BASE_URL=http://localhost:8000/v1 BITEXT_MODEL=Qwen/Qwen2.5-14B-Instruct
+  Ollama:     export OPENAI_BASE_URL=http://localhost:11434/v1 BITEXT_MODEL=qwen2.5:14b
+  llama.cpp:  export OPENAI_BASE_URL=http://localhost:8080/v1 BITEXT_MODEL=local
+and check it with 'bitext endpoint check'.`
+
+// pairFlag collects --pair RU EN (two values per flag).
+type pairFlag [][2]string
+
+// Decode reads two values for one --pair.
+func (p *pairFlag) Decode(ctx *kong.DecodeContext) error {
+	var ru, en string
+	if err := ctx.Scan.PopValueInto("RU file", &ru); err != nil {
+		return err
+	}
+	if err := ctx.Scan.PopValueInto("EN file", &en); err != nil {
+		return fmt.Errorf("--pair needs two files, the Russian then the English: %w", err)
+	}
+	*p = append(*p, [2]string{ru, en})
+	return nil
+}
+
+// RunCmd is the main job.
+type RunCmd struct {
+	analyzeFlags
+	endpointFlags
+	Out      string   `help:"Output folder." default:"out" env:"BITEXT_OUT"`
+	Glossary string   `help:"Glossary file (CSV, TSV or TBX) to import into the database before the run; without it the database's glossary is used." env:"BITEXT_GLOSSARY"`
+	Pair     pairFlag `help:"A Russian file and its existing English translation, aligned instead of translated (repeatable): --pair a.txt b.txt." placeholder:"RU EN"`
+	DryRun   bool     `name:"dry-run" help:"Count tokens and estimate the cost; call no endpoint."`
+	MaxCost  float64  `name:"max-cost" help:"Stop cleanly before the estimated cost of the run would exceed this (0: no limit)."`
+	JSON     bool     `name:"json" help:"Print the report as JSON on stdout (it is always written to OUT/report.json)."`
+	Workers  int      `help:"Files read in parallel (default: number of CPUs)." default:"0"`
+	Paths    []string `arg:"" optional:"" name:"path" help:"Files or folders (read recursively)."`
+}
+
+// Help shows examples.
+func (c *RunCmd) Help() string {
+	return `Runs the main job over files and folders. Every file is read, its
+language detected per paragraph, split into sentences and stored. Then:
+  - Russian documents (and the Russian paragraphs of mixed ones) are
+    translated through the model endpoint, checked against the glossary and
+    repaired, aligned, and written to OUT/NAME.en.txt, OUT/NAME.pairs.tsv and
+    OUT/NAME.pairs.json;
+  - NAME.ru.txt beside NAME.en.txt (or --pair RU EN) is an existing
+    translation: it is aligned and checked against the glossary instead;
+  - English documents are stored as they are.
+OUT/report.json holds the machine-readable report; a summary goes to stderr.
+Re-running resumes: committed segments are never paid for again, and a
+translation memory serves repeated sentences.
+
+Exit codes: 0 all done; 1 some inputs or segments failed, or documents wait
+for an endpoint or the cost limit; 2 usage or configuration error.
+
+Examples:
+  bitext run --glossary data/glossary.csv data/samples
+  OPENAI_API_KEY=sk-... BITEXT_MODEL=gpt-4o-mini bitext run releases/
+  bitext run --dry-run --price-in 0.15 --price-out 0.6 releases/
+  bitext run --max-cost 2.50 --out english/ releases/
+  bitext run --pair statement.txt statement-official-en.txt`
+}
+
+// Run runs the job.
+func (c *RunCmd) Run(app *App) error {
+	if len(c.Paths) == 0 && len(c.Pair) == 0 {
+		return usageErrorf("give files or folders to run over, e.g. 'bitext run data/samples'")
+	}
+	client, cfg, err := c.client(app)
+	if err != nil {
+		return err
+	}
+	a, err := c.analyzer(app)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(app)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	g, err := loadGlossary(app, db, c.Glossary)
+	if err != nil {
+		return err
+	}
+	job := &pipeline.Job{
+		Analyzer: a,
+		Store:    db,
+		Glossary: g,
+		Log:      app.Log,
+		Config: pipeline.JobConfig{OutDir: c.Out, Model: cfg.Model, PromptVersion: translate.PromptVersion,
+			DryRun: c.DryRun, MaxCost: c.MaxCost, Pairs: c.Pair, Workers: c.Workers},
+	}
+	if client != nil || c.DryRun {
+		count := endpoint.NewTokens(cfg.Model).Count
+		if client != nil {
+			count = client.CountTokens
+			job.Config.Endpoint = cfg.String()
+		}
+		job.Estimator = &pipeline.TokenEstimator{Count: count, PriceIn: cfg.PriceInPerMTok, PriceOut: cfg.PriceOutPerMTok}
+	}
+	var bar *progressbar.ProgressBar
+	if client != nil && !c.DryRun {
+		var terms translate.Terms
+		if g != nil {
+			terms = g
+		}
+		job.Translator = func(onResult func(translate.SegmentResult)) pipeline.Translator {
+			return translate.New(client, translate.Options{Terms: terms, Concurrency: cfg.Concurrency, OnResult: onResult, Log: app.Log})
+		}
+		if f, ok := app.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			bar = progressbar.NewOptions(0, progressbar.OptionSetWriter(app.Stderr), progressbar.OptionSetDescription("translating"),
+				progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+			job.Progress = &barProgress{bar: bar}
+		} else {
+			job.Progress = &logProgress{app: app, every: 50}
+		}
+	}
+	rep, runErr := job.Run(app.Ctx, c.Paths)
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	if rep == nil {
+		return runErr
+	}
+	if client != nil {
+		u := client.Usage()
+		rep.TokensIn, rep.TokensOut = int(u.PromptTokens), int(u.CompletionTokens)
+		rep.Cost = cfg.Cost(u)
+	}
+	path, werr := rep.WriteReport()
+	if werr != nil {
+		app.Log.Error("cannot write the report", "error", werr)
+	}
+	if c.JSON {
+		enc := json.NewEncoder(app.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(rep)
+	}
+	printSummary(app.Stderr, rep, path, cfg)
+	if runErr != nil {
+		return fmt.Errorf("run stopped: %w (run the same command again to resume; nothing committed is lost)", runErr)
+	}
+	if len(rep.Waiting) > 0 {
+		return partialError("%d document(s) wait for a model endpoint:%s", len(rep.Waiting), endpointHelp)
+	}
+	if !rep.OK() {
+		return partialError("not everything was done: see the summary above and %s", path)
+	}
+	return nil
+}
+
+// loadGlossary imports file (if given) and returns the database's glossary,
+// or nil when it is empty.
+func loadGlossary(app *App, db *store.DB, file string) (*pipeline.Glossary, error) {
+	if file != "" {
+		entries, err := readGlossaryFile(file)
+		if err != nil {
+			return nil, usageErrorf("--glossary: %w", err)
+		}
+		st, err := db.ImportGlossary(app.Ctx, entries, "bitext run")
+		if err != nil {
+			return nil, fmt.Errorf("--glossary %s: %w", file, err)
+		}
+		app.Log.Debug("glossary imported", "file", file, "added", st.Added, "updated", st.Updated, "unchanged", st.Unchanged)
+	}
+	entries, err := db.GlossaryEntries(app.Ctx, store.GlossaryFilter{})
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) == 0 {
+		app.Log.Info("the glossary is empty: terms are not enforced (import one with --glossary or 'bitext glossary import')")
+		return nil, nil
+	}
+	return pipeline.NewGlossary(entries)
+}
+
+func newTerms(entries []glossary.Entry) (translate.Terms, error) {
+	return pipeline.NewGlossary(entries)
+}
+
+func openFile(path string) (*os.File, error) { return os.Open(path) }
+
+type barProgress struct {
+	mu  sync.Mutex
+	bar *progressbar.ProgressBar
+}
+
+func (p *barProgress) Grow(n int) { p.mu.Lock(); p.bar.AddMax(n); p.mu.Unlock() }
+func (p *barProgress) Done(n int) { p.mu.Lock(); _ = p.bar.Add(n); p.mu.Unlock() }
+
+// logProgress logs every few finished segments when stderr is not a
+// terminal.
+type logProgress struct {
+	mu          sync.Mutex
+	app         *App
+	every       int
+	total, done int
+}
+
+func (p *logProgress) Grow(n int) { p.mu.Lock(); p.total += n; p.mu.Unlock() }
+func (p *logProgress) Done(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done += n
+	if p.done%p.every == 0 || p.done == p.total {
+		p.app.Log.Info("translating", "done", p.done, "of", p.total)
+	}
+}
+
+// printSummary writes the short human summary.
+func printSummary(w io.Writer, rep *pipeline.Report, reportPath string, cfg endpoint.Config) {
+	fmt.Fprintln(w)
+	for _, d := range rep.Documents {
+		line := fmt.Sprintf("%-22s %s", d.Action, d.File)
+		var parts []string
+		if d.Lang != "" {
+			parts = append(parts, string(d.Lang))
+		}
+		if len(d.Segments) > 0 {
+			parts = append(parts, fmtStates(d.Segments))
+		} else if d.Sentences > 0 {
+			parts = append(parts, fmt.Sprintf("%d sentences", d.Sentences))
+		}
+		if d.Pairs > 0 {
+			parts = append(parts, fmt.Sprintf("%d pairs (%d low confidence)", d.Pairs, d.LowConf))
+		}
+		if d.TermSuccess != nil {
+			parts = append(parts, fmt.Sprintf("terms %d/%d", d.TermsOK, d.Terms))
+		}
+		if d.Violations > 0 {
+			parts = append(parts, fmt.Sprintf("%d violations", d.Violations))
+		}
+		if d.FromMemory > 0 {
+			parts = append(parts, fmt.Sprintf("%d from memory", d.FromMemory))
+		}
+		if d.Action == pipeline.ActEstimated {
+			parts = append(parts, fmt.Sprintf("~%d+%d tokens, ~%.4f", d.TokensIn, d.TokensOut, d.Cost))
+		}
+		if len(parts) > 0 {
+			line += "  [" + strings.Join(parts, ", ") + "]"
+		}
+		if d.Error != "" {
+			line += "\n    " + d.Error
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintf(w, "\n%d documents", len(rep.Documents))
+	if len(rep.Segments) > 0 {
+		fmt.Fprintf(w, "; segments: %s", fmtStates(rep.Segments))
+	}
+	if rep.TermSuccess != nil {
+		fmt.Fprintf(w, "; term success %.1f%% (%d/%d)", 100**rep.TermSuccess, rep.TermsOK, rep.Terms)
+	}
+	fmt.Fprintf(w, "; %d violations", rep.Violations)
+	if rep.DryRun {
+		var in, out int
+		var cost float64
+		for _, d := range rep.Documents {
+			in, out, cost = in+d.TokensIn, out+d.TokensOut, cost+d.Cost
+		}
+		fmt.Fprintf(w, "\ndry run: about %d prompt + %d completion tokens, estimated cost %.4f", in, out, cost)
+	} else {
+		fmt.Fprintf(w, "\n%d calls, %d tokens in, %d out", rep.Calls, rep.TokensIn, rep.TokensOut)
+		if cfg.PriceInPerMTok > 0 || cfg.PriceOutPerMTok > 0 {
+			fmt.Fprintf(w, ", cost %.4f", rep.Cost)
+		}
+	}
+	fmt.Fprintf(w, "; %.1fs; report %s\n", rep.DurationSec, reportPath)
+}
+
+func fmtStates(m map[string]int) string {
+	var parts []string
+	for _, s := range []string{store.SegVerified, store.SegTranslated, store.SegNeedsReview, store.SegFailed, store.SegPending} {
+		if n := m[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,680 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bitext/bitext"
+	"github.com/bitext/bitext/input"
+	"github.com/bitext/bitext/pipeline/translate"
+	"github.com/bitext/bitext/store"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Translator translates one document's segments.
+type Translator interface {
+	Translate(ctx context.Context, doc translate.Document) (translate.Result, error)
+}
+
+// TranslatorFactory builds a translator that reports each finished segment
+// to onResult (the job commits it to the store right away).
+type TranslatorFactory func(onResult func(translate.SegmentResult)) Translator
+
+// Estimator predicts what translating some segments will cost.
+type Estimator interface {
+	// Estimate returns the prompt and completion tokens expected for the
+	// segments and their price.
+	Estimate(segments []string) (in, out int, cost float64)
+}
+
+// Progress hears about finished segments.
+type Progress interface {
+	Grow(n int) // n more segments to do
+	Done(n int) // n segments finished
+}
+
+// JobConfig configures a run.
+type JobConfig struct {
+	OutDir        string
+	Model         string // model name, part of the translation memory key
+	PromptVersion string
+	Endpoint      string // description for the report, no key
+	DryRun        bool
+	MaxCost       float64     // stop before the estimate exceeds it; 0 means no limit
+	Pairs         [][2]string // explicit Russian–English pairs
+	Workers       int         // files read in parallel
+}
+
+// Job is one run of the main job: ingest, translate or align, check the
+// glossary, write the outputs and the report.
+type Job struct {
+	Analyzer   *Analyzer
+	Store      *store.DB
+	Translator TranslatorFactory // nil: no endpoint configured
+	Estimator  Estimator         // nil: no cost estimates
+	Glossary   *Glossary         // nil: no glossary
+	Config     JobConfig
+	Log        *slog.Logger
+	Progress   Progress // may be nil
+
+	mu     sync.Mutex // guards the fields below
+	spent  float64
+	capHit bool
+	names  map[string]int64 // output base names in use
+}
+
+// Document actions in the report.
+const (
+	ActTranslated  = "translated"
+	ActAligned     = "aligned"
+	ActPassed      = "passed-through"
+	ActWaiting     = "waiting-for-endpoint"
+	ActEstimated   = "estimated"
+	ActCostLimit   = "stopped-at-cost-limit"
+	ActFailed      = "failed"
+	ActIncomplete  = "incomplete"
+	ActTranslation = "translation-of"
+)
+
+// DocReport is what happened to one input.
+type DocReport struct {
+	File        string         `json:"file"`
+	Name        string         `json:"name,omitempty"`
+	DocID       int64          `json:"doc_id,omitempty"`
+	Lang        bitext.Lang    `json:"lang,omitempty"`
+	Action      string         `json:"action"`
+	Pair        string         `json:"pair,omitempty"` // the other file of a Russian–English pair
+	Sentences   int            `json:"sentences"`
+	Segments    map[string]int `json:"segments,omitempty"` // by state
+	FromMemory  int            `json:"from_memory,omitempty"`
+	Retranslate int            `json:"retranslated_for_glossary,omitempty"`
+	Terms       int            `json:"terms"`
+	TermsOK     int            `json:"terms_ok"`
+	TermSuccess *float64       `json:"term_success,omitempty"`
+	Violations  int            `json:"violations"`
+	Pairs       int            `json:"pairs,omitempty"`
+	LowConf     int            `json:"low_confidence_pairs,omitempty"`
+	Calls       int            `json:"calls,omitempty"`
+	TokensIn    int            `json:"tokens_in,omitempty"`
+	TokensOut   int            `json:"tokens_out,omitempty"`
+	Cost        float64        `json:"cost,omitempty"`
+	Outputs     []string       `json:"outputs,omitempty"`
+	Error       string         `json:"error,omitempty"`
+}
+
+// Report is the machine-readable outcome of a run (report.json).
+type Report struct {
+	Started         time.Time      `json:"started"`
+	DurationSec     float64        `json:"duration_sec"`
+	Database        string         `json:"database"`
+	OutDir          string         `json:"out_dir"`
+	Endpoint        string         `json:"endpoint,omitempty"`
+	Model           string         `json:"model,omitempty"`
+	PromptVersion   string         `json:"prompt_version,omitempty"`
+	GlossaryVersion string         `json:"glossary_version,omitempty"`
+	GlossaryEntries int            `json:"glossary_entries"`
+	DryRun          bool           `json:"dry_run,omitempty"`
+	Documents       []DocReport    `json:"documents"`
+	Segments        map[string]int `json:"segments"`
+	Terms           int            `json:"terms"`
+	TermsOK         int            `json:"terms_ok"`
+	TermSuccess     *float64       `json:"term_success,omitempty"`
+	Violations      int            `json:"violations"`
+	Calls           int            `json:"calls"`
+	TokensIn        int            `json:"tokens_in"`
+	TokensOut       int            `json:"tokens_out"`
+	Cost            float64        `json:"cost"`
+	Waiting         []string       `json:"waiting_for_endpoint,omitempty"`
+	Failed          int            `json:"failed_inputs"`
+}
+
+// OK reports whether everything was done: no input failed, no segment
+// failed, nothing waits for an endpoint or was stopped by the cost limit.
+func (r *Report) OK() bool {
+	if r.Failed > 0 || len(r.Waiting) > 0 || r.Segments[store.SegFailed] > 0 || r.Segments[store.SegPending] > 0 {
+		return false
+	}
+	for _, d := range r.Documents {
+		if d.Action == ActCostLimit || d.Action == ActIncomplete {
+			return false
+		}
+	}
+	return true
+}
+
+// work is one unit of the run: a document to translate or pass through, or
+// a pair to align.
+type work struct {
+	res    FileResult
+	pairOf *FileResult // the English side of a pair
+}
+
+// Run processes paths (files and folders) and returns the report. The error
+// is for what stops the whole run (a cancelled context, an unusable output
+// folder); per-file failures are in the report.
+func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
+	start := time.Now()
+	rep := &Report{Started: start.UTC(), Database: j.Store.Path(), OutDir: j.Config.OutDir, Endpoint: j.Config.Endpoint,
+		Model: j.Config.Model, PromptVersion: j.Config.PromptVersion, DryRun: j.Config.DryRun, Segments: map[string]int{}}
+	if j.Glossary != nil {
+		rep.GlossaryVersion, rep.GlossaryEntries = j.Glossary.Version(), j.Glossary.Len()
+	}
+	if err := os.MkdirAll(j.Config.OutDir, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	files, badPaths := input.Expand(paths)
+	for _, p := range j.Config.Pairs {
+		files = append(files, p[0], p[1])
+	}
+	files = dedupe(files)
+	for _, err := range badPaths {
+		rep.Documents = append(rep.Documents, DocReport{File: pathOf(err), Action: ActFailed, Error: err.Error()})
+	}
+	workers := j.Config.Workers
+	if workers <= 0 {
+		workers = 2
+	}
+	results, err := j.Analyzer.Ingest(ctx, files, j.Store, workers, nil)
+	if err != nil {
+		return rep, err
+	}
+	units := j.plan(results)
+	for _, u := range units {
+		if err := ctx.Err(); err != nil {
+			return j.finish(ctx, rep, start), err
+		}
+		var dr DocReport
+		switch {
+		case u.res.Status == Failed:
+			dr = DocReport{File: u.res.Path, Action: ActFailed, Error: u.res.Error}
+		case u.pairOf != nil:
+			dr = j.alignPair(ctx, u.res, *u.pairOf)
+		case u.res.Lang == bitext.English:
+			dr = j.report(u.res, ActPassed)
+		default:
+			dr = j.translateDoc(ctx, u.res)
+		}
+		rep.Documents = append(rep.Documents, dr)
+		if ctx.Err() != nil {
+			return j.finish(ctx, rep, start), ctx.Err()
+		}
+	}
+	return j.finish(ctx, rep, start), nil
+}
+
+func pathOf(err error) string {
+	var fe *input.Error
+	if errors.As(err, &fe) {
+		return fe.Path
+	}
+	return ""
+}
+
+func dedupe(files []string) []string {
+	seen := map[string]bool{}
+	out := files[:0]
+	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			abs = f
+		}
+		if !seen[abs] {
+			seen[abs] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// plan orders the work: pairs (NAME.ru.* with NAME.en.*, or --pair) are
+// aligned, everything else is translated or passed through.
+func (j *Job) plan(results []FileResult) []work {
+	byPath := map[string]int{}
+	for i, r := range results {
+		byPath[r.Path] = i
+	}
+	partner := map[int]int{}
+	for _, p := range j.Config.Pairs {
+		ru, okR := byPath[p[0]]
+		en, okE := byPath[p[1]]
+		if okR && okE {
+			partner[ru], partner[en] = en, -1
+		}
+	}
+	for i, r := range results {
+		if _, done := partner[i]; done {
+			continue
+		}
+		if base, ok := pairBase(r.Path, ".ru"); ok {
+			for k, r2 := range results {
+				if b2, ok := pairBase(r2.Path, ".en"); ok && b2 == base && k != i {
+					if _, taken := partner[k]; !taken {
+						partner[i], partner[k] = k, -1
+					}
+				}
+			}
+		}
+	}
+	var units []work
+	for i, r := range results {
+		p, ok := partner[i]
+		switch {
+		case !ok:
+			units = append(units, work{res: r})
+		case p >= 0:
+			en := results[p]
+			units = append(units, work{res: r, pairOf: &en})
+		}
+	}
+	return units
+}
+
+// pairBase returns the path without its extension and language suffix:
+// "a/x.ru.txt" → "a/x" for suffix ".ru".
+func pairBase(path, suffix string) (string, bool) {
+	p := strings.TrimSuffix(path, filepath.Ext(path))
+	if !strings.HasSuffix(p, suffix) {
+		return "", false
+	}
+	return strings.TrimSuffix(p, suffix), true
+}
+
+// outBase is the output name of a document: "x.ru.txt" → "x".
+func outBase(path string) string {
+	b := filepath.Base(path)
+	b = strings.TrimSuffix(b, filepath.Ext(b))
+	return strings.TrimSuffix(strings.TrimSuffix(b, ".ru"), ".en")
+}
+
+func (j *Job) report(r FileResult, action string) DocReport {
+	return DocReport{File: r.Path, Name: r.Name, DocID: r.DocID, Lang: r.Lang, Action: action, Sentences: r.Sentences}
+}
+
+// tmKey keys the translation memory: normalised source, model, prompt
+// version and the glossary entries that apply to the sentence.
+func tmKey(source, model, prompt, termSig string) string {
+	src := strings.Join(strings.Fields(norm.NFC.String(source)), " ")
+	h := sha256.New()
+	for _, part := range []string{src, model, prompt, termSig} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// translateDoc translates the Russian sentences of one document, resuming
+// from what the store already has.
+func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
+	dr := j.report(r, ActTranslated)
+	doc := r.Doc
+	fail := func(err error) DocReport {
+		dr.Action, dr.Error = ActFailed, fmt.Sprintf("%s: %v", r.Path, err)
+		return dr
+	}
+	ids, err := j.Store.SentenceIDs(ctx, doc.ID)
+	if err != nil {
+		return fail(err)
+	}
+	var seeds []store.SegmentSeed
+	for _, p := range doc.Paragraphs {
+		if p.Lang == bitext.English {
+			continue // English paragraphs of a mixed document pass through
+		}
+		for _, s := range p.Sentences {
+			seeds = append(seeds, store.SegmentSeed{SentenceID: ids[s.Index], Idx: s.Index, Source: s.Text})
+		}
+	}
+	if err := j.Store.EnsureSegments(ctx, doc.ID, seeds); err != nil {
+		return fail(err)
+	}
+	segs, err := j.Store.Segments(ctx, doc.ID)
+	if err != nil {
+		return fail(err)
+	}
+	gver := ""
+	if j.Glossary != nil {
+		gver = j.Glossary.Version()
+	}
+	hits := make(map[int][]translate.TermHit, len(segs))
+	var todo []*store.Segment
+	for i := range segs {
+		s := &segs[i]
+		var h []translate.TermHit
+		if j.Glossary != nil {
+			h = j.Glossary.Match(s.Source)
+		}
+		hits[s.Idx] = h
+		sig := j.signature(h)
+		if s.Done() {
+			if s.GlossaryVersion == gver && s.TermSig == sig {
+				continue
+			}
+			// The glossary changed: re-check, and translate again only if
+			// the entries of this sentence changed and the English no
+			// longer passes.
+			if again, err := j.recheck(ctx, s, h, sig, gver); err != nil {
+				return fail(err)
+			} else if again {
+				dr.Retranslate++
+				todo = append(todo, s)
+			}
+			continue
+		}
+		todo = append(todo, s)
+	}
+	// Translation memory.
+	if len(todo) > 0 {
+		keys := make([]string, len(todo))
+		for i, s := range todo {
+			keys[i] = tmKey(s.Source, j.Config.Model, j.Config.PromptVersion, j.signature(hits[s.Idx]))
+		}
+		mem, err := j.Store.LookupMemory(ctx, keys)
+		if err != nil {
+			return fail(err)
+		}
+		left := todo[:0]
+		for i, s := range todo {
+			m, ok := mem[keys[i]]
+			if !ok {
+				left = append(left, s)
+				continue
+			}
+			s.State, s.Target, s.Origin, s.Violations, s.Reason = m.State, m.Target, "memory", m.Violations, ""
+			s.Terms, s.TermSig = termsJSON(hits[s.Idx]), j.signature(hits[s.Idx])
+			s.Model, s.PromptVersion, s.GlossaryVersion = m.Model, m.PromptVersion, gver
+			if err := j.Store.SaveSegment(ctx, s, nil); err != nil {
+				return fail(err)
+			}
+			dr.FromMemory++
+		}
+		todo = left
+	}
+	if len(todo) > 0 {
+		if done := j.translateSegments(ctx, r, todo, hits, gver, &dr); done != "" {
+			dr.Action = done
+		}
+	}
+	// Reload the committed state and write the outputs.
+	segs, err = j.Store.Segments(ctx, doc.ID)
+	if err != nil {
+		return fail(err)
+	}
+	j.summarise(&dr, segs)
+	if dr.Action == ActWaiting || dr.Action == ActEstimated || dr.Action == ActCostLimit {
+		return dr
+	}
+	if err := j.writeTranslation(ctx, doc, segs, &dr); err != nil {
+		return fail(err)
+	}
+	if dr.Segments[store.SegPending] > 0 {
+		dr.Action = ActIncomplete
+	}
+	return dr
+}
+
+func (j *Job) signature(h []translate.TermHit) string {
+	if j.Glossary == nil {
+		return ""
+	}
+	return j.Glossary.Signature(h)
+}
+
+// recheck verifies a finished segment against a changed glossary. It
+// returns true when the segment must be translated again.
+func (j *Job) recheck(ctx context.Context, s *store.Segment, h []translate.TermHit, sig, gver string) (bool, error) {
+	if s.TermSig == sig || j.Glossary == nil {
+		// Its entries did not change: only the version moves on.
+		s.GlossaryVersion = gver
+		return false, j.Store.SaveSegment(ctx, s, nil)
+	}
+	vs := j.Glossary.Verify(s.Source, h, s.Target)
+	text := s.Target
+	if len(vs) > 0 {
+		text, vs = j.Glossary.Repair(s.Target, vs)
+	}
+	if len(vs) > 0 {
+		return true, nil
+	}
+	s.Target, s.State, s.Violations = text, store.SegVerified, "[]"
+	s.TermSig, s.Terms, s.GlossaryVersion = sig, termsJSON(h), gver
+	return false, j.Store.SaveSegment(ctx, s, nil)
+}
+
+// translateSegments sends the segments to the endpoint and commits each
+// result as it comes. It returns a document action when the document could
+// not be translated now.
+func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport) string {
+	texts := make([]string, len(todo))
+	for i, s := range todo {
+		texts[i] = s.Source
+	}
+	if j.Translator == nil {
+		return ActWaiting
+	}
+	var cost float64
+	if j.Estimator != nil {
+		in, out, c := j.Estimator.Estimate(texts)
+		cost = c
+		if j.Config.DryRun {
+			dr.TokensIn, dr.TokensOut, dr.Cost = in, out, c
+			return ActEstimated
+		}
+		j.mu.Lock()
+		over := j.Config.MaxCost > 0 && (j.capHit || j.spent+cost > j.Config.MaxCost)
+		if over {
+			j.capHit = true
+		} else {
+			j.spent += cost
+		}
+		j.mu.Unlock()
+		if over {
+			return ActCostLimit
+		}
+	} else if j.Config.DryRun {
+		return ActEstimated
+	}
+	bySeg := make(map[string]*store.Segment, len(todo))
+	tdoc := translate.Document{Name: r.Name, Context: docContext(r.Doc)}
+	for _, s := range todo {
+		id := strconv.Itoa(s.Idx)
+		bySeg[id] = s
+		tdoc.Segments = append(tdoc.Segments, translate.Segment{ID: id, Text: s.Source})
+	}
+	if j.Progress != nil {
+		j.Progress.Grow(len(todo))
+	}
+	var saveErr error
+	saveFailures := 0
+	var saveMu sync.Mutex
+	onResult := func(res translate.SegmentResult) {
+		s := bySeg[res.ID]
+		if s == nil {
+			return
+		}
+		h := hits[s.Idx]
+		s.State, s.Target, s.Reason, s.Attempts = string(res.State), res.Text, res.Reason, s.Attempts+res.Attempts
+		s.Origin = "model"
+		if res.State == translate.Failed {
+			s.Origin, s.Target = "", ""
+		}
+		s.Violations = violationsJSON(res.Violations)
+		s.Terms, s.TermSig = termsJSON(h), j.signature(h)
+		s.Model, s.PromptVersion, s.GlossaryVersion = j.Config.Model, j.Config.PromptVersion, gver
+		var mem *store.Memory
+		if res.State != translate.Failed {
+			mem = &store.Memory{Key: tmKey(s.Source, j.Config.Model, j.Config.PromptVersion, s.TermSig), Source: s.Source,
+				Target: s.Target, State: s.State, Violations: s.Violations, Model: s.Model, PromptVersion: s.PromptVersion,
+				GlossaryVersion: gver}
+		}
+		// The context may be ending; the reply is paid for, so commit it.
+		if err := j.Store.SaveSegment(context.WithoutCancel(ctx), s, mem); err != nil {
+			saveMu.Lock()
+			if saveErr == nil {
+				saveErr = err
+			}
+			saveFailures++
+			saveMu.Unlock()
+		}
+		if j.Progress != nil {
+			j.Progress.Done(1)
+		}
+	}
+	res, err := j.Translator(onResult).Translate(ctx, tdoc)
+	dr.Calls += res.Calls
+	dr.TokensIn += int(res.Usage.PromptTokens)
+	dr.TokensOut += int(res.Usage.CompletionTokens)
+	if err != nil {
+		dr.Error = fmt.Sprintf("%s: %v", r.Path, err)
+	}
+	if saveErr != nil {
+		dr.Error = strings.TrimPrefix(fmt.Sprintf("%s; %d segment(s) could not be stored, first: %v", dr.Error, saveFailures, saveErr), "; ")
+	}
+	return ""
+}
+
+// docContext is what the model is told about the document: its first
+// paragraph (usually the title) and its name.
+func docContext(doc *bitext.Document) string {
+	if doc == nil || len(doc.Paragraphs) == 0 {
+		return ""
+	}
+	p := doc.Paragraphs[0]
+	t := doc.Text[p.Span.Start:p.Span.End]
+	if len(t) > 300 {
+		t = t[:300]
+		for len(t) > 0 && !isRuneStart(t[len(t)-1]) {
+			t = t[:len(t)-1]
+		}
+	}
+	return "Title or first paragraph: " + strings.Join(strings.Fields(t), " ")
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+func termsJSON(h []translate.TermHit) string {
+	if len(h) == 0 {
+		return "[]"
+	}
+	b, err := json.Marshal(h)
+	if err != nil {
+		return "[]"
+	}
+	return string(b)
+}
+
+func violationsJSON(v []translate.Violation) string {
+	if len(v) == 0 {
+		return "[]"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "[]"
+	}
+	return string(b)
+}
+
+// summarise counts states, term success and violations of a document.
+func (j *Job) summarise(dr *DocReport, segs []store.Segment) {
+	dr.Segments = map[string]int{}
+	for _, s := range segs {
+		dr.Segments[s.State]++
+		var terms []translate.TermHit
+		var viol []translate.Violation
+		_ = json.Unmarshal([]byte(s.Terms), &terms)
+		_ = json.Unmarshal([]byte(s.Violations), &viol)
+		if !s.Done() {
+			continue
+		}
+		bad := map[string]bool{}
+		for _, v := range viol {
+			bad[v.TermID] = true
+		}
+		seen := map[string]bool{}
+		for _, t := range terms {
+			if seen[t.ID] {
+				continue
+			}
+			seen[t.ID] = true
+			dr.Terms++
+			if !bad[t.ID] {
+				dr.TermsOK++
+			}
+		}
+		dr.Violations += len(viol)
+	}
+	if dr.Terms > 0 {
+		v := float64(dr.TermsOK) / float64(dr.Terms)
+		dr.TermSuccess = &v
+	}
+}
+
+func (j *Job) finish(ctx context.Context, rep *Report, start time.Time) *Report {
+	rep.DurationSec = time.Since(start).Seconds()
+	for _, d := range rep.Documents {
+		for k, v := range d.Segments {
+			rep.Segments[k] += v
+		}
+		rep.Terms += d.Terms
+		rep.TermsOK += d.TermsOK
+		rep.Violations += d.Violations
+		rep.Calls += d.Calls
+		rep.TokensIn += d.TokensIn
+		rep.TokensOut += d.TokensOut
+		rep.Cost += d.Cost
+		switch d.Action {
+		case ActFailed:
+			rep.Failed++
+		case ActWaiting:
+			rep.Waiting = append(rep.Waiting, d.File)
+		}
+	}
+	if rep.Terms > 0 {
+		v := float64(rep.TermsOK) / float64(rep.Terms)
+		rep.TermSuccess = &v
+	}
+	return rep
+}
+
+// WriteReport writes report.json into the output folder and returns its
+// path.
+func (rep *Report) WriteReport() (string, error) {
+	path := filepath.Join(rep.OutDir, "report.json")
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	if err := writeFileAtomic(path, append(b, '\n')); err != nil {
+		return "", fmt.Errorf("write report: %w", err)
+	}
+	return path, nil
+}
+
+// writeFileAtomic writes through a temporary file and a rename, so that a
+// crash never leaves half a file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

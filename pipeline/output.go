@@ -1,0 +1,283 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/bitext/bitext"
+	"github.com/bitext/bitext/align"
+	"github.com/bitext/bitext/pipeline/translate"
+	"github.com/bitext/bitext/store"
+)
+
+// LowConfidence is the pair confidence below which a pair is counted as
+// doubtful in the report.
+const LowConfidence = 0.5
+
+// Pair is one aligned unit of Russian and English, as written to
+// NAME.pairs.json and NAME.pairs.tsv.
+type Pair struct {
+	Bead       string                `json:"bead"` // "[3]:[3]", sentence indices of each side
+	Src        []int                 `json:"src"`
+	Tgt        []int                 `json:"tgt"`
+	Confidence float64               `json:"confidence"`
+	State      string                `json:"state"`  // segment state, or "human" for an existing translation
+	Origin     string                `json:"origin"` // model, memory, human
+	RU         string                `json:"ru"`
+	EN         string                `json:"en"`
+	Violations []translate.Violation `json:"violations,omitempty"`
+	Reason     string                `json:"reason,omitempty"`
+	Note       string                `json:"note,omitempty"`
+}
+
+// PairsFile is the content of NAME.pairs.json.
+type PairsFile struct {
+	Document string `json:"document"`
+	Source   string `json:"source"`
+	English  string `json:"english,omitempty"` // the human translation, for aligned pairs
+	Pairs    []Pair `json:"pairs"`
+}
+
+// writeTranslation writes NAME.en.txt and the pairs files of a translated
+// document, with each pair's confidence from the aligner.
+func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs []store.Segment, dr *DocReport) error {
+	byIdx := make(map[int]*store.Segment, len(segs))
+	for i := range segs {
+		byIdx[segs[i].Idx] = &segs[i]
+	}
+	// The English text, paragraph by paragraph.
+	var en strings.Builder
+	for pi, p := range doc.Paragraphs {
+		if pi > 0 {
+			en.WriteString("\n\n")
+		}
+		for si, s := range p.Sentences {
+			if si > 0 {
+				en.WriteByte(' ')
+			}
+			seg := byIdx[s.Index]
+			switch {
+			case seg == nil: // an English paragraph: as it is
+				en.WriteString(oneLine(s.Text))
+			case seg.Done():
+				en.WriteString(oneLine(seg.Target))
+			case seg.State == store.SegFailed:
+				fmt.Fprintf(&en, "[untranslated sentence %d: %s]", s.Index+1, oneLine(seg.Reason))
+			default:
+				fmt.Fprintf(&en, "[sentence %d not translated yet]", s.Index+1)
+			}
+		}
+	}
+	en.WriteByte('\n')
+	// Pairs by segment id, checked by the aligner.
+	var pairs []Pair
+	var ru, tr []string
+	var pos []int // index into pairs of each aligned sentence
+	for _, s := range segs {
+		p := Pair{Bead: align.FormatBead(align.Bead{Src: []int{s.Idx}, Tgt: []int{s.Idx}}), Src: []int{s.Idx}, Tgt: []int{s.Idx},
+			State: s.State, Origin: s.Origin, RU: s.Source, EN: s.Target, Reason: s.Reason}
+		_ = json.Unmarshal([]byte(s.Violations), &p.Violations)
+		if s.Done() {
+			ru, tr = append(ru, s.Source), append(tr, s.Target)
+			pos = append(pos, len(pairs))
+		}
+		pairs = append(pairs, p)
+	}
+	conf := map[int64]float64{}
+	if len(ru) > 0 {
+		opts := align.Options{}
+		if j.Glossary != nil {
+			opts.Dictionary = j.Glossary
+		}
+		beads, err := align.Align(ctx, align.Input{Src: ru, Tgt: tr}, opts)
+		if err != nil {
+			return fmt.Errorf("align translation: %w", err)
+		}
+		for _, b := range beads {
+			for _, si := range b.Src {
+				p := &pairs[pos[si]]
+				p.Confidence = round3(b.Confidence)
+				if len(b.Src) != 1 || len(b.Tgt) != 1 || b.Tgt[0] != si {
+					p.Confidence = round3(min(b.Confidence, 0.25))
+					p.Note = "the aligner pairs this sentence differently (" + beadSides(b, pairs, pos) + "): check for merged or shifted sentences"
+				}
+			}
+		}
+		for i := range segs {
+			if segs[i].Done() {
+				conf[segs[i].SentenceID] = pairs[i].Confidence
+			}
+		}
+		if err := j.Store.SetConfidences(ctx, conf); err != nil {
+			return err
+		}
+	}
+	dr.Pairs = len(pairs)
+	for _, p := range pairs {
+		if p.Confidence < LowConfidence && (p.State != store.SegFailed) {
+			dr.LowConf++
+		}
+	}
+	base := j.outName(doc)
+	enPath := filepath.Join(j.Config.OutDir, base+".en.txt")
+	if err := writeFileAtomic(enPath, []byte(en.String())); err != nil {
+		return err
+	}
+	dr.Outputs = append(dr.Outputs, enPath)
+	out, err := j.writePairs(base, PairsFile{Document: doc.Name, Source: doc.Path, Pairs: pairs})
+	dr.Outputs = append(dr.Outputs, out...)
+	return err
+}
+
+func beadSides(b align.Bead, pairs []Pair, pos []int) string {
+	toIdx := func(ix []int) []int {
+		out := make([]int, len(ix))
+		for i, x := range ix {
+			out[i] = pairs[pos[x]].Src[0]
+		}
+		return out
+	}
+	return align.FormatBead(align.Bead{Src: toIdx(b.Src), Tgt: toIdx(b.Tgt)})
+}
+
+// outName is the base name of a document's outputs, unique within the run.
+func (j *Job) outName(doc *bitext.Document) string {
+	base := outBase(doc.Path)
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.names == nil {
+		j.names = map[string]int64{}
+	}
+	if id, taken := j.names[base]; taken && id != doc.ID {
+		base = fmt.Sprintf("%s-%d", base, doc.ID)
+	}
+	j.names[base] = doc.ID
+	return base
+}
+
+// writePairs writes NAME.pairs.json and NAME.pairs.tsv.
+func (j *Job) writePairs(base string, pf PairsFile) ([]string, error) {
+	jsonPath := filepath.Join(j.Config.OutDir, base+".pairs.json")
+	b, err := json.MarshalIndent(pf, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFileAtomic(jsonPath, append(b, '\n')); err != nil {
+		return nil, err
+	}
+	var tsv bytes.Buffer
+	tsv.WriteString("bead\tconfidence\tstate\tru\ten\tviolations\n")
+	for _, p := range pf.Pairs {
+		var vs []string
+		for _, v := range p.Violations {
+			vs = append(vs, oneLine(v.String()))
+		}
+		en := p.EN
+		if p.State == store.SegFailed {
+			en = "[untranslated: " + p.Reason + "]"
+		}
+		fmt.Fprintf(&tsv, "%s\t%.3f\t%s\t%s\t%s\t%s\n", p.Bead, p.Confidence, p.State, tsvField(p.RU), tsvField(en), tsvField(strings.Join(vs, "; ")))
+	}
+	tsvPath := filepath.Join(j.Config.OutDir, base+".pairs.tsv")
+	if err := writeFileAtomic(tsvPath, tsv.Bytes()); err != nil {
+		return []string{jsonPath}, err
+	}
+	return []string{jsonPath, tsvPath}, nil
+}
+
+// alignPair aligns a Russian document with its existing English
+// translation and checks every pair against the glossary.
+func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
+	dr := j.report(ru, ActAligned)
+	dr.Pair = en.Path
+	if en.Status == Failed {
+		dr.Action, dr.Error = ActFailed, "English side: "+en.Error
+		return dr
+	}
+	if err := j.Store.SetTranslationOf(ctx, en.DocID, ru.DocID); err != nil {
+		dr.Action, dr.Error = ActFailed, err.Error()
+		return dr
+	}
+	src, tgt := ru.Doc.Sentences(), en.Doc.Sentences()
+	rs, es := make([]string, len(src)), make([]string, len(tgt))
+	for i, s := range src {
+		rs[i] = s.Text
+	}
+	for i, s := range tgt {
+		es[i] = s.Text
+	}
+	opts := align.Options{}
+	if j.Glossary != nil {
+		opts.Dictionary = j.Glossary
+	}
+	beads, err := align.Align(ctx, align.Input{Src: rs, Tgt: es}, opts)
+	if err != nil {
+		dr.Action, dr.Error = ActFailed, fmt.Sprintf("align %s with %s: %v", ru.Path, en.Path, err)
+		return dr
+	}
+	pf := PairsFile{Document: ru.Name, Source: ru.Path, English: en.Path}
+	for _, b := range beads {
+		p := Pair{Bead: align.FormatBead(b), Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Confidence: round3(b.Confidence), State: "human", Origin: "human"}
+		p.RU, p.EN = joinSents(rs, b.Src), joinSents(es, b.Tgt)
+		if j.Glossary != nil && p.RU != "" {
+			hits := j.Glossary.Match(p.RU)
+			p.Violations = j.Glossary.Verify(p.RU, hits, p.EN)
+			seen := map[string]bool{}
+			bad := map[string]bool{}
+			for _, v := range p.Violations {
+				bad[v.TermID] = true
+			}
+			for _, h := range hits {
+				if !seen[h.ID] {
+					seen[h.ID] = true
+					dr.Terms++
+					if !bad[h.ID] {
+						dr.TermsOK++
+					}
+				}
+			}
+			dr.Violations += len(p.Violations)
+		}
+		if p.Confidence < LowConfidence {
+			dr.LowConf++
+		}
+		pf.Pairs = append(pf.Pairs, p)
+	}
+	if dr.Terms > 0 {
+		v := float64(dr.TermsOK) / float64(dr.Terms)
+		dr.TermSuccess = &v
+	}
+	dr.Pairs = len(pf.Pairs)
+	out, err := j.writePairs(j.outName(ru.Doc), pf)
+	dr.Outputs = out
+	if err != nil {
+		dr.Action, dr.Error = ActFailed, err.Error()
+	}
+	return dr
+}
+
+func nonNil(x []int) []int {
+	if x == nil {
+		return []int{}
+	}
+	return x
+}
+
+func joinSents(ss []string, ix []int) string {
+	parts := make([]string, len(ix))
+	for i, x := range ix {
+		parts[i] = oneLine(ss[x])
+	}
+	return strings.Join(parts, " ")
+}
+
+// oneLine folds line breaks and runs of spaces into single spaces.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func tsvField(s string) string { return strings.ReplaceAll(oneLine(s), "\t", " ") }
+
+func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }

@@ -1,0 +1,150 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/bitext/bitext/glossary"
+	"github.com/bitext/bitext/pipeline/translate"
+)
+
+// Glossary adapts the termbase to the translator (translate.Terms) and to
+// the aligner (align.Dictionary), and keys translations by the entries that
+// apply to each sentence.
+type Glossary struct {
+	matcher  *glossary.Matcher
+	verifier *glossary.Verifier
+	entries  map[string]glossary.Entry
+	version  string
+	// english holds the lower-cased English terms and variants of each
+	// entry, for the aligner's target-side lookup.
+	english map[string][]string
+}
+
+// NewGlossary builds the adapter over the active entries.
+func NewGlossary(entries []glossary.Entry) (*Glossary, error) {
+	m, err := glossary.NewMatcher(entries)
+	if err != nil {
+		return nil, fmt.Errorf("build glossary matcher: %w", err)
+	}
+	g := &Glossary{matcher: m, verifier: glossary.NewVerifier(entries), entries: map[string]glossary.Entry{},
+		version: glossary.Version(entries), english: map[string][]string{}}
+	for _, e := range entries {
+		if e.Status == glossary.Deprecated {
+			continue
+		}
+		g.entries[e.ID] = e
+		for _, en := range append([]string{e.EN}, e.ENVariants...) {
+			if en = strings.ToLower(strings.TrimSpace(en)); en != "" {
+				g.english[e.ID] = append(g.english[e.ID], en)
+			}
+		}
+	}
+	return g, nil
+}
+
+// Version identifies the glossary's content.
+func (g *Glossary) Version() string { return g.version }
+
+// Len returns the number of active entries.
+func (g *Glossary) Len() int { return len(g.entries) }
+
+var _ translate.Terms = (*Glossary)(nil)
+
+// Match finds the glossary entries in a Russian segment.
+func (g *Glossary) Match(ru string) []translate.TermHit {
+	ms := g.matcher.Match(ru)
+	hits := make([]translate.TermHit, 0, len(ms))
+	for _, m := range ms {
+		e := g.entries[m.ID]
+		hits = append(hits, translate.TermHit{ID: m.ID, Source: m.Surface, Term: m.RU, Target: m.EN,
+			Forbidden: e.ForbiddenEN, Note: e.Note, Ref: m})
+	}
+	return hits
+}
+
+// Verify checks an English translation against the hits of its source.
+func (g *Glossary) Verify(ru string, hits []translate.TermHit, en string) []translate.Violation {
+	ms := make([]glossary.Match, 0, len(hits))
+	for _, h := range hits {
+		if m, ok := h.Ref.(glossary.Match); ok {
+			ms = append(ms, m)
+		}
+	}
+	if len(ms) != len(hits) { // hits from elsewhere: match again
+		ms = g.matcher.Match(ru)
+	}
+	return g.convert(g.verifier.Verify(ms, en), hits)
+}
+
+// Repair fixes forbidden renderings deterministically.
+func (g *Glossary) Repair(en string, vs []translate.Violation) (string, []translate.Violation) {
+	gv := make([]glossary.Violation, 0, len(vs))
+	for _, v := range vs {
+		if r, ok := v.Ref.(glossary.Violation); ok {
+			gv = append(gv, r)
+		}
+	}
+	fixed, left := g.verifier.Repair(en, gv)
+	return fixed, g.convert(left, nil)
+}
+
+func (g *Glossary) convert(vs []glossary.Violation, hits []translate.TermHit) []translate.Violation {
+	out := make([]translate.Violation, 0, len(vs))
+	for _, v := range vs {
+		src := ""
+		for _, h := range hits {
+			if h.ID == v.ID {
+				src = h.Source
+				break
+			}
+		}
+		out = append(out, translate.Violation{TermID: v.ID, Kind: string(v.Kind), Expected: v.Expected, Source: src, Found: v.Found, Ref: v})
+	}
+	return out
+}
+
+// Signature identifies the entries (and their versions) that apply to a
+// segment: when it is unchanged, a glossary edit does not concern the
+// segment.
+func (g *Glossary) Signature(hits []translate.TermHit) string {
+	if len(hits) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(hits))
+	for _, h := range hits {
+		e := g.entries[h.ID]
+		keys = append(keys, fmt.Sprintf("%s@%d:%s", h.ID, e.Version, e.EN))
+	}
+	sort.Strings(keys)
+	sum := sha256.Sum256([]byte(strings.Join(keys, "\n")))
+	return hex.EncodeToString(sum[:8])
+}
+
+// Concepts implements align.Dictionary: the ids of the entries found in a
+// Russian sentence (source) or whose English occurs in an English one.
+func (g *Glossary) Concepts(text string, source bool) []string {
+	if source {
+		ms := g.matcher.Match(text)
+		ids := make([]string, 0, len(ms))
+		for _, m := range ms {
+			ids = append(ids, m.ID)
+		}
+		return ids
+	}
+	low := strings.ToLower(text)
+	var ids []string
+	for id, ens := range g.english {
+		for _, en := range ens {
+			if strings.Contains(low, en) {
+				ids = append(ids, id)
+				break
+			}
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}

@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Segment states as stored.
+const (
+	SegPending     = "pending"
+	SegTranslated  = "translated"
+	SegVerified    = "verified"
+	SegNeedsReview = "needs-review"
+	SegFailed      = "failed"
+)
+
+// Segment is the translation state of one Russian sentence.
+type Segment struct {
+	SentenceID      int64    `db:"sentence_id" json:"sentence_id"`
+	DocID           int64    `db:"doc_id" json:"doc_id"`
+	Idx             int      `db:"idx" json:"index"`
+	Source          string   `db:"source" json:"source"`
+	State           string   `db:"state" json:"state"`
+	Target          string   `db:"target" json:"target"`
+	Origin          string   `db:"origin" json:"origin"`
+	Reason          string   `db:"reason" json:"reason,omitempty"`
+	Violations      string   `db:"violations" json:"-"` // JSON
+	Terms           string   `db:"terms" json:"-"`      // JSON
+	TermSig         string   `db:"term_sig" json:"-"`
+	Model           string   `db:"model" json:"model,omitempty"`
+	PromptVersion   string   `db:"prompt_version" json:"prompt_version,omitempty"`
+	GlossaryVersion string   `db:"glossary_version" json:"glossary_version,omitempty"`
+	Attempts        int      `db:"attempts" json:"attempts"`
+	Confidence      *float64 `db:"confidence" json:"confidence,omitempty"`
+	Review          string   `db:"review" json:"review"`
+	UpdatedAt       string   `db:"updated_at" json:"updated_at"`
+}
+
+// Done reports whether the segment has an English text that a re-run must
+// not pay for again.
+func (s *Segment) Done() bool {
+	return s.State == SegTranslated || s.State == SegVerified || s.State == SegNeedsReview
+}
+
+// SegmentSeed is a sentence to be tracked for translation.
+type SegmentSeed struct {
+	SentenceID int64
+	Idx        int
+	Source     string
+}
+
+// EnsureSegments creates a pending segment for every seed that has none;
+// existing segments keep their state.
+func (db *DB) EnsureSegments(ctx context.Context, docID int64, seeds []SegmentSeed) error {
+	return db.Write(ctx, func(tx *sqlx.Tx) error {
+		st, err := tx.PreparexContext(ctx, `INSERT INTO segments (sentence_id, doc_id, idx, source) VALUES (?, ?, ?, ?)
+			ON CONFLICT (sentence_id) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, s := range seeds {
+			if _, err := st.ExecContext(ctx, s.SentenceID, docID, s.Idx, s.Source); err != nil {
+				return fmt.Errorf("segment %d of document %d: %w", s.Idx, docID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Segments returns the segments of a document in order.
+func (db *DB) Segments(ctx context.Context, docID int64) ([]Segment, error) {
+	var out []Segment
+	err := db.reader.SelectContext(ctx, &out, `SELECT * FROM segments WHERE doc_id = ? ORDER BY idx`, docID)
+	if err != nil {
+		return nil, fmt.Errorf("segments of document %d: %w", docID, err)
+	}
+	return out, nil
+}
+
+// SentenceIDs returns the database ids of a document's sentences by index.
+func (db *DB) SentenceIDs(ctx context.Context, docID int64) (map[int]int64, error) {
+	var rows []struct {
+		ID  int64 `db:"id"`
+		Idx int   `db:"idx"`
+	}
+	if err := db.reader.SelectContext(ctx, &rows, `SELECT id, idx FROM sentences WHERE doc_id = ?`, docID); err != nil {
+		return nil, fmt.Errorf("sentences of document %d: %w", docID, err)
+	}
+	m := make(map[int]int64, len(rows))
+	for _, r := range rows {
+		m[r.Idx] = r.ID
+	}
+	return m, nil
+}
+
+// Memory is one translation memory entry.
+type Memory struct {
+	Key             string `db:"key"`
+	Source          string `db:"source"`
+	Target          string `db:"target"`
+	State           string `db:"state"`
+	Violations      string `db:"violations"`
+	Model           string `db:"model"`
+	PromptVersion   string `db:"prompt_version"`
+	GlossaryVersion string `db:"glossary_version"`
+	Hits            int    `db:"hits"`
+	CreatedAt       string `db:"created_at"`
+}
+
+// SaveSegment commits the new state of a segment and, when mem is not nil,
+// its translation memory entry, in one transaction.
+func (db *DB) SaveSegment(ctx context.Context, s *Segment, mem *Memory) error {
+	return db.Write(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE segments SET state = ?, target = ?, origin = ?, reason = ?,
+			violations = ?, terms = ?, term_sig = ?, model = ?, prompt_version = ?, glossary_version = ?, attempts = ?,
+			confidence = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE sentence_id = ?`,
+			s.State, s.Target, s.Origin, s.Reason, s.Violations, s.Terms, s.TermSig, s.Model, s.PromptVersion,
+			s.GlossaryVersion, s.Attempts, s.Confidence, s.SentenceID)
+		if err != nil {
+			return fmt.Errorf("save segment %d: %w", s.Idx, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("save segment %d of document %d: %w", s.Idx, s.DocID, ErrNotFound)
+		}
+		if mem != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO translation_memory
+				(key, source, target, state, violations, model, prompt_version, glossary_version)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (key) DO UPDATE SET target = excluded.target, state = excluded.state,
+				violations = excluded.violations`, mem.Key, mem.Source, mem.Target, mem.State, mem.Violations,
+				mem.Model, mem.PromptVersion, mem.GlossaryVersion); err != nil {
+				return fmt.Errorf("save memory for segment %d: %w", s.Idx, err)
+			}
+		}
+		return nil
+	})
+}
+
+// SetConfidences stores the alignment confidence of segments.
+func (db *DB) SetConfidences(ctx context.Context, conf map[int64]float64) error {
+	return db.Write(ctx, func(tx *sqlx.Tx) error {
+		for id, c := range conf {
+			if _, err := tx.ExecContext(ctx, `UPDATE segments SET confidence = ? WHERE sentence_id = ?`, c, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// LookupMemory returns the memory entries for the keys that have one and
+// counts a hit for each.
+func (db *DB) LookupMemory(ctx context.Context, keys []string) (map[string]Memory, error) {
+	out := map[string]Memory{}
+	for start := 0; start < len(keys); start += 500 {
+		chunk := keys[start:min(len(keys), start+500)]
+		q, args, err := sqlx.In(`SELECT * FROM translation_memory WHERE key IN (?)`, chunk)
+		if err != nil {
+			return nil, err
+		}
+		var rows []Memory
+		if err := db.reader.SelectContext(ctx, &rows, q, args...); err != nil {
+			return nil, fmt.Errorf("look up translation memory: %w", err)
+		}
+		for _, r := range rows {
+			out[r.Key] = r
+		}
+	}
+	if len(out) > 0 {
+		hit := make([]string, 0, len(out))
+		for k := range out {
+			hit = append(hit, k)
+		}
+		err := db.Write(ctx, func(tx *sqlx.Tx) error {
+			q, args, err := sqlx.In(`UPDATE translation_memory SET hits = hits + 1 WHERE key IN (?)`, hit)
+			if err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, q, args...)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("count memory hits: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// StartRun records the start of a run and returns its id.
+func (db *DB) StartRun(ctx context.Context, args []string) (int64, error) {
+	var id int64
+	err := db.Write(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO runs (args) VALUES (?)`, jsonStrings(args))
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("record run: %w", err)
+	}
+	return id, nil
+}
+
+// FinishRun stores the report of a run.
+func (db *DB) FinishRun(ctx context.Context, id int64, report []byte) error {
+	return db.Write(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), report = ? WHERE id = ?`, string(report), id)
+		return err
+	})
+}
+
+func jsonStrings(ss []string) string {
+	if ss == nil {
+		ss = []string{}
+	}
+	b, _ := json.Marshal(ss) // a []string always marshals
+	return string(b)
+}
