@@ -68,3 +68,31 @@ func BenchmarkAlign10k(b *testing.B)      { benchAlign(b, 10_000, true) }
 func BenchmarkAlign100k(b *testing.B)     { benchAlign(b, 100_000, true) }
 func BenchmarkAlign10kNoMT(b *testing.B)  { benchAlign(b, 10_000, false) }
 func BenchmarkAlign100kNoMT(b *testing.B) { benchAlign(b, 100_000, false) }
+
+// syntheticGold is the alignment synthetic builds.
+func syntheticGold(n int) []Bead {
+	var gold []Bead
+	j := 0
+	for i := 0; i < n; i++ {
+		switch {
+		case i%50 == 49:
+			gold = append(gold, Bead{Src: []int{i}, Tgt: []int{}})
+		case i%7 == 6 && j > 0:
+			last := &gold[len(gold)-1]
+			if len(last.Tgt) == 0 {
+				// the previous source sentence was dropped: find the bead before
+				for k := len(gold) - 1; k >= 0; k-- {
+					if len(gold[k].Tgt) > 0 {
+						last = &gold[k]
+						break
+					}
+				}
+			}
+			last.Src = append(last.Src, i)
+		default:
+			gold = append(gold, Bead{Src: []int{i}, Tgt: []int{j}})
+			j++
+		}
+	}
+	return gold
+}

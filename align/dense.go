@@ -21,7 +21,7 @@ const sketchDim = 64
 
 // newDense builds the sentence-level sketches from the fine features.
 func newDense(f *fine, opts Options) *dense {
-	d := &dense{n: f.n, m: f.m, ratio: f.ratio, s2: f.s2, wSim: 1, wLen: 0.5,
+	d := &dense{n: f.n, m: f.m, ratio: f.ratio, s2: f.s2, wSim: 1, wLen: 1,
 		skip: opts.Weights.Skip, merge: opts.Weights.Merge, size: opts.Weights.Size}
 	d.src = make([]float32, d.n*sketchDim)
 	d.tgt = make([]float32, d.m*sketchDim)
