@@ -101,7 +101,8 @@ type Options struct {
 	// (default 300,000 cells).
 	FullCells int
 	// Band is the half-width of the search band around a coarse path
-	// (default 8).
+	// (default 12 with MT, 32 without: the coarse path is less sure when
+	// only lengths and anchors guide it).
 	Band int
 	// Embeddings, when not nil, hold a sentence vector for every source and
 	// target sentence (see Embedder); their cosine adds to the score.
@@ -124,9 +125,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FullCells <= 0 {
 		o.FullCells = 300_000
-	}
-	if o.Band <= 0 {
-		o.Band = 8
 	}
 	return o
 }
@@ -161,6 +159,12 @@ func Align(ctx context.Context, in Input, opts Options) ([]Bead, error) {
 	}
 	if n == 0 || m == 0 {
 		return nullBeads(n, m), nil
+	}
+	if opts.Band <= 0 {
+		opts.Band = 12
+		if in.MT == nil {
+			opts.Band = 32
+		}
 	}
 	f := newFine(in, opts)
 	var bd *band
