@@ -1,0 +1,115 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// sharedBench locates the shared benchmark folder: $BITEXT_SHARED/bench or
+// ../shared/bench next to the module root.
+func sharedBench(t *testing.T) string {
+	t.Helper()
+	dirs := []string{"../../../shared/bench"}
+	if s := os.Getenv("BITEXT_SHARED"); s != "" {
+		dirs = append([]string{filepath.Join(s, "bench")}, dirs...)
+	}
+	for _, d := range dirs {
+		if st, err := os.Stat(filepath.Join(d, "align", "score.py")); err == nil && !st.IsDir() {
+			abs, err := filepath.Abs(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return abs
+		}
+	}
+	t.Skip("shared benchmark data not found (set BITEXT_SHARED)")
+	return ""
+}
+
+// TestEvalAlignMatchesScorePy runs `bitext eval align` on every shipped set
+// and the benchmark's score.py on the same predictions; the two tables must
+// be identical.
+func TestEvalAlignMatchesScorePy(t *testing.T) {
+	bench := sharedBench(t)
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 not found")
+	}
+	for _, set := range []string{"textberg-defr-dev", "textberg-defr-test", "parice-en-is"} {
+		for _, noMT := range []bool{false, true} {
+			if noMT && set == "parice-en-is" {
+				continue // no MT there anyway
+			}
+			t.Run(set, func(t *testing.T) {
+				dir := filepath.Join(bench, "align", set)
+				out := t.TempDir()
+				args := []string{"eval", "align", "--out", out, dir}
+				if noMT {
+					args = append(args, "--no-mt")
+				}
+				code, got, errOut := runCLI(t, filepath.Join(t.TempDir(), "x.db"), "", args...)
+				if code != 0 {
+					t.Fatalf("eval align: exit %d: %s", code, errOut)
+				}
+				py, err := exec.Command("python3", filepath.Join(bench, "align", "score.py"), dir, out).CombinedOutput()
+				if err != nil {
+					t.Fatalf("score.py: %v: %s", err, py)
+				}
+				if strings.TrimSpace(got) != strings.TrimSpace(string(py)) {
+					t.Errorf("bitext eval align printed\n%s\nscore.py printed\n%s", got, py)
+				}
+			})
+		}
+	}
+}
+
+func TestAlignPresplit(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	src := write("src.txt", "Заседание открылось в 10:00.\nНа нём выступили 12 делегаций, включая делегацию России.\nСледующее заседание пройдёт 5 мая.\n")
+	tgt := write("tgt.txt", "The meeting opened at 10:00.\nTwelve delegations spoke.\nRussia's was among them.\nThe next meeting will be held on 5 May.\n")
+	mt := write("mt.txt", "The meeting opened at 10:00.\n12 delegations spoke at it, including the delegation of Russia.\nThe next meeting will take place on 5 May.\n")
+	code, out, errOut := runCLI(t, filepath.Join(dir, "x.db"), "", "align", "--presplit", src, tgt, "--mt", mt)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if want := "[0]:[0]\n[1]:[1, 2]\n[2]:[3]\n"; out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+	code, out, _ = runCLI(t, filepath.Join(dir, "x.db"), "", "align", "--presplit", "--scores", src, tgt)
+	if code != 0 || strings.Count(out, ":") != 2*strings.Count(out, "\n") {
+		t.Errorf("--scores: exit %d, output %q: want a cost on every line", code, out)
+	}
+	short := write("short.txt", "One line.\n")
+	if code, _, _ := runCLI(t, filepath.Join(dir, "x.db"), "", "align", "--presplit", src, tgt, "--mt", short); code != exitUsage {
+		t.Errorf("--mt with the wrong number of lines: exit %d, want %d", code, exitUsage)
+	}
+}
+
+func TestAlignRawSave(t *testing.T) {
+	dir := t.TempDir()
+	ru := filepath.Join(dir, "ru.txt")
+	en := filepath.Join(dir, "en.txt")
+	os.WriteFile(ru, []byte("Заявление МИД России.\n\nВ 2024 году в Женеве прошли 3 встречи. Их итоги опубликованы.\n"), 0o644)
+	os.WriteFile(en, []byte("Statement by the Russian Foreign Ministry.\n\nIn 2024 three meetings were held in Geneva. Their results have been published.\n"), 0o644)
+	db := filepath.Join(dir, "a.db")
+	code, out, errOut := runCLI(t, db, "", "align", "--save", ru, en)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "[0]:[0]\t") || !strings.Contains(lines[1], "Женеве") || !strings.Contains(lines[1], "Geneva") {
+		t.Errorf("unexpected pairs:\n%s", out)
+	}
+	if code, out, _ := runCLI(t, db, "", "align", "--json", ru, en); code != 0 || !strings.Contains(out, `"ru":"Заявление МИД России."`) {
+		t.Errorf("--json: exit %d, %s", code, out)
+	}
+}
