@@ -147,16 +147,16 @@ func TestIngestTwiceAndBadFiles(t *testing.T) {
 	if rep.Summary.Stored != rep.Summary.Files || rep.Summary.Files < 8 || rep.Summary.Sentences == 0 {
 		t.Fatalf("first ingest summary %+v", rep.Summary)
 	}
-	code, out, errOut = cli(t, "", "--db", db, "run", "--json", samples(t))
+	code, out, errOut = cli(t, "", "--db", db, "ingest", "--json", samples(t))
 	if code != 0 {
-		t.Fatalf("second run: code %d\n%s", code, errOut)
+		t.Fatalf("second ingest: code %d\n%s", code, errOut)
 	}
 	rep = ingestReport{}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
 	if rep.Summary.Unchanged != rep.Summary.Files || rep.Summary.Stored != 0 {
-		t.Fatalf("second run stored again: %+v", rep.Summary)
+		t.Fatalf("second ingest stored again: %+v", rep.Summary)
 	}
 
 	// Bad inputs next to a good one: the good one is stored, exit code 1,
