@@ -96,15 +96,25 @@ func scriptOf(l lingua.Language) string {
 // letterStats counts letters by script.
 func letterStats(text string) (total, cyrillic, latin int) {
 	for _, r := range text {
-		if !unicode.IsLetter(r) {
-			continue
-		}
-		total++
 		switch {
-		case unicode.Is(unicode.Cyrillic, r):
-			cyrillic++
-		case unicode.Is(unicode.Latin, r):
-			latin++
+		case r < 0x80:
+			if (r|0x20) >= 'a' && (r|0x20) <= 'z' {
+				total++
+				latin++
+			}
+		case r >= 0x400 && r <= 0x4FF:
+			if unicode.IsLetter(r) {
+				total++
+				cyrillic++
+			}
+		case unicode.IsLetter(r):
+			total++
+			switch {
+			case unicode.Is(unicode.Cyrillic, r):
+				cyrillic++
+			case unicode.Is(unicode.Latin, r):
+				latin++
+			}
 		}
 	}
 	return
@@ -114,25 +124,24 @@ func letterStats(text string) (total, cyrillic, latin int) {
 // confidence in [0, 1]. Text with fewer letters than the minimum is
 // Unknown, as is text the detector cannot place.
 func (d *Detector) Detect(text string) (bitext.Lang, float64) {
-	total, _, _ := letterStats(text)
+	total, cyr, lat := letterStats(text)
 	if total < d.minLetters {
 		return bitext.Unknown, 0
 	}
-	return d.judge(text, total)
+	return d.judge(text, total, cyr, lat)
 }
 
 // Guess is Detect without the minimum length: it gives its best guess even
 // for a single word (used when there are no neighbours to inherit from).
 func (d *Detector) Guess(text string) (bitext.Lang, float64) {
-	total, _, _ := letterStats(text)
+	total, cyr, lat := letterStats(text)
 	if total == 0 {
 		return bitext.Unknown, 0
 	}
-	return d.judge(text, total)
+	return d.judge(text, total, cyr, lat)
 }
 
-func (d *Detector) judge(text string, total int) (bitext.Lang, float64) {
-	_, cyr, lat := letterStats(text)
+func (d *Detector) judge(text string, total, cyr, lat int) (bitext.Lang, float64) {
 	// One script and one configured language written in it: decided.
 	if l, ok := d.script["Cyrillic"]; ok && cyr == total {
 		return l, 1

@@ -156,16 +156,20 @@ func TestSingleLanguage(t *testing.T) {
 	}
 }
 
+// BenchmarkDetectParagraph times one paragraph: a single-script one (decided
+// by its alphabet) and a mixed-script one (decided by lingua's models).
 func BenchmarkDetectParagraph(b *testing.B) {
 	d := detector(b)
-	paras := []string{
-		"Стороны констатировали необходимость предотвращения конфликтов в информационном пространстве и подчеркнули центральную роль ООН.",
-		"The parties stated the need to prevent conflicts in the ICT environment and stressed the central role of the United Nations.",
-		"Делегацию возглавил посол N.Jaarsma, представитель Kingdom of the Netherlands.",
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		d.Detect(paras[i%len(paras)])
+	for _, c := range []struct{ name, text string }{
+		{"cyrillic", "Стороны констатировали необходимость предотвращения конфликтов в информационном пространстве и подчеркнули центральную роль ООН."},
+		{"latin", "The parties stated the need to prevent conflicts in the ICT environment and stressed the central role of the United Nations."},
+		{"mixed-script", "Делегацию возглавил посол N.Jaarsma, представитель Kingdom of the Netherlands, в рамках консультаций по вопросам МИБ."},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				d.Detect(c.text)
+			}
+		})
 	}
 }
