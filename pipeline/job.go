@@ -142,7 +142,9 @@ type Report struct {
 // OK reports whether everything was done: no input failed, no segment
 // failed, nothing waits for an endpoint or was stopped by the cost limit.
 func (r *Report) OK() bool {
-	if r.Failed > 0 || len(r.Waiting) > 0 || r.Segments[store.SegFailed] > 0 || r.Segments[store.SegPending] > 0 {
+	// A dry run leaves the segments it estimated pending, as it should.
+	pending := r.Segments[store.SegPending] > 0 && !r.DryRun
+	if r.Failed > 0 || len(r.Waiting) > 0 || r.Segments[store.SegFailed] > 0 || pending {
 		return false
 	}
 	for _, d := range r.Documents {
@@ -459,17 +461,19 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 	for i, s := range todo {
 		texts[i] = s.Source
 	}
+	// A dry run estimates whether or not an endpoint is configured (the
+	// command builds no translator for it).
+	if j.Config.DryRun {
+		if j.Estimator != nil {
+			dr.TokensIn, dr.TokensOut, dr.Cost = j.Estimator.Estimate(texts)
+		}
+		return ActEstimated
+	}
 	if j.Translator == nil {
 		return ActWaiting
 	}
-	var cost float64
 	if j.Estimator != nil {
-		in, out, c := j.Estimator.Estimate(texts)
-		cost = c
-		if j.Config.DryRun {
-			dr.TokensIn, dr.TokensOut, dr.Cost = in, out, c
-			return ActEstimated
-		}
+		_, _, cost := j.Estimator.Estimate(texts)
 		j.mu.Lock()
 		over := j.Config.MaxCost > 0 && (j.capHit || j.spent+cost > j.Config.MaxCost)
 		if over {
@@ -481,8 +485,6 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 		if over {
 			return ActCostLimit
 		}
-	} else if j.Config.DryRun {
-		return ActEstimated
 	}
 	bySeg := make(map[string]*store.Segment, len(todo))
 	tdoc := translate.Document{Name: r.Name, Context: docContext(r.Doc)}
