@@ -22,13 +22,13 @@ import (
 // jobEnv is a database, an input folder and an output folder for runs of
 // the main job against the fake endpoint.
 type jobEnv struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
 	in  string
 	out string
 }
 
-func newJobEnv(t *testing.T) *jobEnv {
+func newJobEnv(t testing.TB) *jobEnv {
 	t.Helper()
 	dir := t.TempDir()
 	db, err := store.Open(context.Background(), filepath.Join(dir, "job.db"))
@@ -105,7 +105,7 @@ func (e *jobEnv) job(srv *fake.Server, o jobOptions) *Job {
 		o.concurrency = 4
 	}
 	j := &Job{
-		Analyzer:  analyzer(e.t),
+		Analyzer:  sharedAnalyzer(e.t),
 		Store:     e.db,
 		Glossary:  g,
 		Estimator: &TokenEstimator{Count: approxTokens, PriceIn: 1, PriceOut: 2},
@@ -131,6 +131,16 @@ func (e *jobEnv) job(srv *fake.Server, o jobOptions) *Job {
 		o.change(&j.Config)
 	}
 	return j
+}
+
+// sharedAnalyzer is analyzer for tests and benchmarks alike.
+func sharedAnalyzer(tb testing.TB) *Analyzer {
+	tb.Helper()
+	anOnce.Do(func() { an, anErr = NewAnalyzer(nil, 0, nil) })
+	if anErr != nil {
+		tb.Fatal(anErr)
+	}
+	return an
 }
 
 func approxTokens(s string) int { return (len(s) + 3) / 4 }
@@ -303,7 +313,7 @@ func (e *jobEnv) checkOutputs(d DocReport, segs []store.Segment) {
 
 // sentTexts returns the source texts the fake was asked to translate in
 // the given requests.
-func sentTexts(t *testing.T, rs []fake.Received) []string {
+func sentTexts(t testing.TB, rs []fake.Received) []string {
 	t.Helper()
 	var out []string
 	for _, r := range rs {
@@ -705,9 +715,17 @@ func TestRunThousandSegmentsWithFaults(t *testing.T) {
 	paths := e.corpus(10, 100)
 	srv := e.fake(func(o *fake.Options) { o.Rate, o.Seed = 0.2, 20260101 })
 	start := time.Now()
-	rep := e.run(e.job(srv, jobOptions{concurrency: 8}), paths...)
+	// Batches of 10 segments: about 100 requests, so about 20 faults.
+	rep := e.run(e.job(srv, jobOptions{batch: 10, concurrency: 8}), paths...)
 	wall := time.Since(start)
 	e.checkRun(rep)
+	faults := 0
+	for _, v := range srv.Faults() {
+		faults += v
+	}
+	if faults < 10 || srv.Calls() > 100+3*faults {
+		t.Errorf("%d faults served in %d calls", faults, srv.Calls())
+	}
 	n := 0
 	for _, v := range rep.Segments {
 		n += v
@@ -717,4 +735,41 @@ func TestRunThousandSegmentsWithFaults(t *testing.T) {
 	}
 	t.Logf("1,000 segments, 20%% faults: %d HTTP calls (%d requests), faults %v, states %v, wall %s",
 		srv.Calls(), rep.Calls, srv.Faults(), rep.Segments, wall.Round(time.Millisecond))
+}
+
+// BenchmarkRunThroughput: 1,000 segments in 10 releases of 100, a fake
+// latency of 200 ms per call and 8 requests in flight. It reports the wall
+// time over the ideal calls × 200 ms / 8, and the calls of a second
+// identical run (0 when resuming works).
+func BenchmarkRunThroughput(b *testing.B) {
+	const latency, conc = 200 * time.Millisecond, 8
+	for _, shape := range []struct{ docs, n int }{{10, 100}, {1, 1000}} {
+		b.Run(fmt.Sprintf("docs=%d", shape.docs), func(b *testing.B) {
+			var ratio, calls, again float64
+			for b.Loop() {
+				b.StopTimer()
+				e := newJobEnv(b)
+				paths := e.corpus(shape.docs, shape.n)
+				srv := e.fake(func(o *fake.Options) { o.Latency = latency })
+				b.StartTimer()
+				start := time.Now()
+				rep := e.run(e.job(srv, jobOptions{concurrency: conc}), paths...)
+				wall := time.Since(start)
+				b.StopTimer()
+				if rep.Segments[store.SegPending] != 0 || rep.Failed != 0 {
+					b.Fatalf("states %v", rep.Segments)
+				}
+				n := srv.Calls()
+				ideal := time.Duration(n) * latency / conc
+				ratio += wall.Seconds() / ideal.Seconds()
+				calls += float64(n)
+				e.run(e.job(srv, jobOptions{concurrency: conc}), paths...)
+				again += float64(srv.Calls() - n)
+				b.StartTimer()
+			}
+			b.ReportMetric(ratio/float64(b.N), "wall/ideal")
+			b.ReportMetric(calls/float64(b.N), "calls")
+			b.ReportMetric(again/float64(b.N), "rerun-calls")
+		})
+	}
 }
