@@ -604,7 +604,26 @@ func benchMatch(b *testing.B, es []Entry) {
 }
 
 func BenchmarkMatchSeed(b *testing.B) { benchMatch(b, seedEntries(b)) }
-func BenchmarkMatch50k(b *testing.B)  { benchMatch(b, append(seedEntries(b), generated(50000)...)) }
+
+// BenchmarkMatchSeedCold builds a new matcher for every pass, so that no
+// word is found in the memo of stemmed words (the build is timed too).
+func BenchmarkMatchSeedCold(b *testing.B) {
+	es := seedEntries(b)
+	text := benchText(b)
+	lines := strings.Split(text, "\n")
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := NewMatcher(es)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, l := range lines {
+			m.Match(l)
+		}
+	}
+}
+func BenchmarkMatch50k(b *testing.B) { benchMatch(b, append(seedEntries(b), generated(50000)...)) }
 
 func BenchmarkVerify(b *testing.B) {
 	es := seedEntries(b)
@@ -616,5 +635,32 @@ func BenchmarkVerify(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		v.Verify(ms, en)
+	}
+}
+
+func TestMatchConcurrent(t *testing.T) {
+	es := seedEntries(t)
+	m, _ := NewMatcher(es)
+	rows := readTSV(t, "match.tsv", 2)
+	want := make([]int, len(rows))
+	for i, r := range rows {
+		want[i] = len(m.Match(r[1]))
+	}
+	done := make(chan error)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i, r := range rows {
+				if n := len(m.Match(r[1])); n != want[i] {
+					done <- fmt.Errorf("%q: %d matches, want %d", r[1], n, want[i])
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/russian"
@@ -68,7 +70,15 @@ type Matcher struct {
 	// («азия» → «аз»), which the prefix filter checks separately.
 	short    map[string]bool
 	keyCache map[string][]uint32 // word → keys, used while building
+
+	// stemmed memoizes the key of folded words that needed the stemmer
+	// (the stemmer dominates matching time); bounded by maxStemmed.
+	stemmed  sync.Map // string → uint32
+	nStemmed atomic.Int64
 }
+
+// maxStemmed bounds the memo of stemmed words (about 100 bytes each).
+const maxStemmed = 1 << 20
 
 // NewMatcher builds a matcher over the entries. Deprecated entries are
 // left out: they describe terms that should no longer be imposed.
@@ -285,9 +295,24 @@ func (m *Matcher) describe(text string, t token, buf *[]byte) tokenInfo {
 		}
 	}
 	if hit {
-		ti.stem = m.stems[russian.Stem(string(low), true)]
+		ti.stem = m.stemKey(low)
 	}
 	return ti
+}
+
+// stemKey returns the key id of the stem of a folded word (0 if no term
+// has that stem), memoized.
+func (m *Matcher) stemKey(low []byte) uint32 {
+	if id, ok := m.stemmed.Load(string(low)); ok {
+		return id.(uint32)
+	}
+	w := string(low)
+	id := m.stems[russian.Stem(w, true)]
+	if m.nStemmed.Load() < maxStemmed {
+		m.stemmed.Store(w, id)
+		m.nStemmed.Add(1)
+	}
+	return id
 }
 
 // walk follows the trie from token i, appending the patterns that end on

@@ -128,6 +128,9 @@ func abbrevShape(w string) bool {
 // abbreviation («Рабочая группа ООН открытого состава»), possibly with a
 // short inflectional ending («МИДа»).
 func gapShape(w string) bool {
+	if r, _ := utf8.DecodeRuneInString(w); r >= 'а' && r <= 'я' || r >= 'a' && r <= 'z' {
+		return false // fast path: a lower-case word
+	}
 	if abbrevShape(w) {
 		return utf8.RuneCountInString(w) <= 8
 	}

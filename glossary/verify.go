@@ -144,7 +144,9 @@ type Verifier struct {
 	entries  []Entry
 	byID     map[string]int
 	patterns []enPattern
-	first    map[string][]int32 // key of the first word → patterns
+	// first indexes patterns by the key of their first word (one-word
+	// patterns) or the keys of their first two words joined by a space.
+	first map[string][]int32
 	// owners counts the entries forbidding each rendering (by its keys);
 	// only a rendering forbidden by a single entry is repaired.
 	owners map[string]int
@@ -228,7 +230,11 @@ func enKeys(term string, strict bool) []string {
 func (v *Verifier) add(entry int, term string, keys []string, forbidden bool) {
 	v.patterns = append(v.patterns, enPattern{entry: entry, forbidden: forbidden, keys: keys, text: term})
 	pid := int32(len(v.patterns) - 1)
-	v.first[keys[0]] = append(v.first[keys[0]], pid)
+	k := keys[0]
+	if len(keys) > 1 {
+		k += " " + keys[1]
+	}
+	v.first[k] = append(v.first[k], pid)
 }
 
 // rank orders renderings that cover the same span: a word-for-word
@@ -253,21 +259,44 @@ type occurrence struct {
 // resolved.
 func (v *Verifier) find(ws []enWord) []occurrence {
 	var out []occurrence
-	for i, w := range ws {
-		try := func(key string) {
-			for _, pid := range v.first[key] {
-				if end, ok := v.matchAt(ws, i, v.patterns[pid].keys); ok {
-					out = append(out, occurrence{w.start, end, pid})
+	try := func(i int, k string) {
+		for _, pid := range v.first[k] {
+			if end, ok := v.matchAt(ws, i, v.patterns[pid].keys); ok {
+				out = append(out, occurrence{ws[i].start, end, pid})
+			}
+		}
+	}
+	for i := range ws {
+		keys := wordKeys(&ws[i])
+		next := i + 1
+		for next < len(ws) && articles[ws[next].key] {
+			next++
+		}
+		for _, k := range keys {
+			if k == "" {
+				continue
+			}
+			try(i, k)
+			if next < len(ws) {
+				for _, k2 := range wordKeys(&ws[next]) {
+					if k2 != "" {
+						try(i, k+" "+k2)
+					}
 				}
 			}
 		}
-		try(w.key)
-		try(w.lower)
-		if w.abbr != "" {
-			try("=" + w.abbr)
-		}
 	}
 	return out
+}
+
+// wordKeys lists the keys a word of text can match: normalised, lower
+// case, abbreviation ("" when it is none).
+func wordKeys(w *enWord) [3]string {
+	k := [3]string{w.key, w.lower, ""}
+	if w.abbr != "" {
+		k[2] = "=" + w.abbr
+	}
+	return k
 }
 
 // matchAt matches keys against the words from i, skipping articles in the
