@@ -22,7 +22,7 @@ import (
 // endpointFlags configure the model endpoint. Precedence: defaults, then
 // the --endpoint-config file, then the environment, then these flags.
 type endpointFlags struct {
-	EndpointConfig string        `name:"endpoint-config" help:"JSON file with endpoint settings (keys as in 'bitext endpoint check --help')." env:"BITEXT_ENDPOINT_CONFIG" type:"existingfile"`
+	EndpointConfig string        `name:"endpoint-config" help:"JSON file with endpoint settings (keys as in 'bitext endpoint check --help')." env:"BITEXT_ENDPOINT_CONFIG"`
 	BaseURL        string        `name:"base-url" help:"API root including /v1 (env OPENAI_BASE_URL); the API key is read from OPENAI_API_KEY."`
 	Model          string        `help:"Model name (env BITEXT_MODEL)."`
 	Temperature    *float64      `help:"Sampling temperature (env BITEXT_TEMPERATURE, default 0)."`
@@ -39,6 +39,8 @@ type endpointFlags struct {
 // config assembles the endpoint configuration.
 func (f *endpointFlags) config() (endpoint.Config, error) {
 	c := endpoint.Default()
+	// Not kong's existingfile: it turns an empty BITEXT_ENDPOINT_CONFIG into
+	// the current folder and fails every run. LoadFile names a missing file.
 	if f.EndpointConfig != "" {
 		if err := c.LoadFile(f.EndpointConfig); err != nil {
 			return c, usageErrorf("--endpoint-config %s: %w", f.EndpointConfig, err)
