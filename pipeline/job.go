@@ -54,6 +54,7 @@ type JobConfig struct {
 	MaxCost       float64     // stop before the estimate exceeds it; 0 means no limit
 	Pairs         [][2]string // explicit Russian–English pairs
 	Workers       int         // files read in parallel
+	Parallel      int         // documents processed at once (default 1)
 }
 
 // Job is one run of the main job: ingest, translate or align, check the
@@ -192,27 +193,48 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 		return rep, err
 	}
 	units := j.plan(results)
-	for _, u := range units {
-		if err := ctx.Err(); err != nil {
-			return j.finish(ctx, rep, start), err
-		}
-		var dr DocReport
-		switch {
-		case u.res.Status == Failed:
-			dr = DocReport{File: u.res.Path, Action: ActFailed, Error: u.res.Error}
-		case u.pairOf != nil:
-			dr = j.alignPair(ctx, u.res, *u.pairOf)
-		case u.res.Lang == bitext.English:
-			dr = j.report(u.res, ActPassed)
-		default:
-			dr = j.translateDoc(ctx, u.res)
-		}
-		rep.Documents = append(rep.Documents, dr)
+	// Documents are processed several at a time so that small documents
+	// together keep the endpoint's request slots busy; the endpoint client
+	// bounds the requests in flight across all of them.
+	reports := make([]DocReport, len(units))
+	done := make([]bool, len(units))
+	parallel := max(1, j.Config.Parallel)
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for i, u := range units {
 		if ctx.Err() != nil {
-			return j.finish(ctx, rep, start), ctx.Err()
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			reports[i] = j.process(ctx, u)
+			done[i] = true
+		}()
+	}
+	wg.Wait()
+	for i := range units {
+		if done[i] {
+			rep.Documents = append(rep.Documents, reports[i])
 		}
 	}
-	return j.finish(ctx, rep, start), nil
+	return j.finish(ctx, rep, start), ctx.Err()
+}
+
+// process handles one unit of work.
+func (j *Job) process(ctx context.Context, u work) DocReport {
+	switch {
+	case u.res.Status == Failed:
+		return DocReport{File: u.res.Path, Action: ActFailed, Error: u.res.Error}
+	case u.pairOf != nil:
+		return j.alignPair(ctx, u.res, *u.pairOf)
+	case u.res.Lang == bitext.English:
+		return j.report(u.res, ActPassed)
+	default:
+		return j.translateDoc(ctx, u.res)
+	}
 }
 
 func pathOf(err error) string {

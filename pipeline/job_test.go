@@ -716,7 +716,7 @@ func TestRunThousandSegmentsWithFaults(t *testing.T) {
 	srv := e.fake(func(o *fake.Options) { o.Rate, o.Seed = 0.2, 20260101 })
 	start := time.Now()
 	// Batches of 10 segments: about 100 requests, so about 20 faults.
-	rep := e.run(e.job(srv, jobOptions{batch: 10, concurrency: 8}), paths...)
+	rep := e.run(e.job(srv, jobOptions{batch: 10, concurrency: 8, change: func(c *JobConfig) { c.Parallel = 4 }}), paths...)
 	wall := time.Since(start)
 	e.checkRun(rep)
 	faults := 0
@@ -755,7 +755,7 @@ func BenchmarkRunThroughput(b *testing.B) {
 				srv := e.fake(func(o *fake.Options) { o.Latency = latency })
 				b.StartTimer()
 				start := time.Now()
-				rep := e.run(e.job(srv, jobOptions{concurrency: conc}), paths...)
+				rep := e.run(e.job(srv, jobOptions{concurrency: conc, change: func(c *JobConfig) { c.Parallel = conc }}), paths...)
 				wall := time.Since(start)
 				b.StopTimer()
 				if rep.Segments[store.SegPending] != 0 || rep.Failed != 0 {
@@ -768,7 +768,7 @@ func BenchmarkRunThroughput(b *testing.B) {
 				// The second run reads, aligns and writes everything again
 				// without a call: its time is the run's fixed overhead.
 				start = time.Now()
-				e.run(e.job(srv, jobOptions{concurrency: conc}), paths...)
+				e.run(e.job(srv, jobOptions{concurrency: conc, change: func(c *JobConfig) { c.Parallel = conc }}), paths...)
 				net += (wall - time.Since(start)).Seconds() / ideal.Seconds()
 				again += float64(srv.Calls() - n)
 				b.StartTimer()

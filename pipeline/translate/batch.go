@@ -26,6 +26,46 @@ func makeBatches(units []*unit, maxTokens, maxSegments int) [][]*unit {
 	return out
 }
 
+// balance re-cuts a document's batches so that their number is a multiple
+// of the requests in flight: with 25 batches and 8 slots the last round
+// would run one request while 7 slots idle; 32 smaller batches keep every
+// round full. Documents with fewer batches than slots are left alone (other
+// documents fill the slots, and splitting would only repeat the system
+// message). The new batches are contiguous and no larger than the old ones.
+func balance(batches [][]*unit, slots int) [][]*unit {
+	n := len(batches)
+	if slots <= 1 || n <= slots || n%slots == 0 {
+		return batches
+	}
+	var units []*unit
+	total := 0
+	for _, b := range batches {
+		for _, u := range b {
+			units = append(units, u)
+			total += u.tokens
+		}
+	}
+	k := (n + slots - 1) / slots * slots
+	if k > len(units) {
+		return batches
+	}
+	out := make([][]*unit, 0, k)
+	start, acc := 0, 0
+	for i, u := range units {
+		acc += u.tokens
+		left := k - len(out) - 1 // batches still to make after this one
+		// Cut when this batch reached its share of the tokens, keeping at
+		// least one unit for every batch still to come.
+		share := total * (len(out) + 1) / k
+		if left > 0 && (acc >= share || len(units)-(i+1) == left) {
+			out = append(out, units[start:i+1])
+			start = i + 1
+		}
+	}
+	out = append(out, units[start:])
+	return out
+}
+
 // piece is part of a segment; glue is what joins it to the previous piece
 // ("" inside a word cut between characters, " " otherwise).
 type piece struct {

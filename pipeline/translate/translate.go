@@ -229,7 +229,7 @@ func (t *Translator) Translate(ctx context.Context, doc Document) (Result, error
 		r.pending[i] = len(us)
 		all = append(all, us...)
 	}
-	batches := makeBatches(all, t.opts.MaxBatchTokens, t.opts.MaxBatchSegments)
+	batches := balance(makeBatches(all, t.opts.MaxBatchTokens, t.opts.MaxBatchSegments), t.opts.Concurrency)
 
 	parent := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
