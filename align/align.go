@@ -40,9 +40,9 @@ type Bead struct {
 	// Score is the bead's contribution to the alignment score (higher is
 	// better); it is what `--scores` prints as the cost, negated.
 	Score float64 `json:"score"`
-	// Confidence in [0, 1]: for a pair, how strongly the evidence links the
-	// two sides; for a 1-0 or 0-1 bead, how weakly the sentence resembles
-	// any sentence near it on the other side.
+	// Confidence is the estimated probability that the bead is exactly
+	// right, from a logistic model of the bead's evidence calibrated on the
+	// development set (see model.go); below 0.5 a reviewer should check it.
 	Confidence float64 `json:"confidence"`
 }
 
@@ -107,6 +107,8 @@ type Options struct {
 	// Embeddings, when not nil, hold a sentence vector for every source and
 	// target sentence (see Embedder); their cosine adds to the score.
 	Embeddings *Embeddings
+
+	model *beadModel // overrides the fitted bead model (tuning)
 }
 
 func (o Options) withDefaults() Options {

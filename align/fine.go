@@ -15,7 +15,14 @@ type channel struct {
 	srcSum, tgtSum []float64 // prefix sums of the masses
 	base           float64
 	pair           []float32 // overlap per stored pair
+	// refSrc and refTgt are the mean similarity of each sentence with its
+	// marginK best partners inside the band (for the margin score).
+	refSrc, refTgt []float64
+	bestTgt        []float64 // best 1-1 Dice of each target sentence
 }
+
+// marginK is how many best partners define a sentence's local reference.
+const marginK = 4
 
 func newChannel(src, tgt []bag) *channel {
 	c := &channel{src: src, tgt: tgt, srcSum: prefix(len(src), func(i int) float64 { return src[i].mass() }),
@@ -71,6 +78,7 @@ type fine struct {
 	wMT, wAnc, wLen, wEmb float64
 	mt, anc               *channel // mt is nil without MT
 	emb                   *embChannel
+	model                 *beadModel // nil: the weighted-sum score
 
 	// pair store: source sentence p has pairs with target q0[p] ≤ q < q0[p]+qn[p]
 	q0, qn, poff []int
@@ -110,6 +118,13 @@ func newFine(in Input, opts Options) *fine {
 		all := g.bags()
 		f.mt = newChannel(all[:f.n], all[f.n:])
 		f.wMT, f.wAnc, f.wLen = w.MT, w.Anchor, w.Length
+	}
+	f.model = opts.model
+	if f.model == nil {
+		f.model = &confidenceNoMT
+		if in.MT != nil {
+			f.model = &confidenceMT
+		}
 	}
 	if opts.Embeddings != nil {
 		f.emb = newEmbChannel(opts.Embeddings, opts.MaxSrc, opts.MaxTgt)
@@ -197,6 +212,49 @@ func (f *fine) pairs(bd *band, opts Options) {
 		})
 	}
 	wg.Wait()
+	for _, c := range chans {
+		f.references(c)
+	}
+}
+
+// references computes the local reference similarity of every sentence:
+// the mean of its marginK best 1-1 similarities inside the band.
+func (f *fine) references(c *channel) {
+	topS := make([][marginK]float64, f.n)
+	topT := make([][marginK]float64, f.m)
+	push := func(t *[marginK]float64, v float64) {
+		for k := range t {
+			if v > t[k] {
+				v, t[k] = t[k], v
+			}
+		}
+	}
+	for p := range f.n {
+		ms := c.srcSum[p+1] - c.srcSum[p]
+		for k := range f.qn[p] {
+			q := f.q0[p] + k
+			d := dice(float64(c.pair[f.poff[p]+k]), ms, c.tgtSum[q+1]-c.tgtSum[q])
+			push(&topS[p], d)
+			push(&topT[q], d)
+		}
+	}
+	mean := func(t [marginK]float64) float64 {
+		s := 0.0
+		for _, v := range t {
+			s += v
+		}
+		return s / marginK
+	}
+	c.refSrc = make([]float64, f.n)
+	c.refTgt = make([]float64, f.m)
+	for p := range topS {
+		c.refSrc[p] = mean(topS[p])
+	}
+	c.bestTgt = make([]float64, f.m)
+	for q := range topT {
+		c.refTgt[q] = mean(topT[q])
+		c.bestTgt[q] = topT[q][0]
+	}
 }
 
 // at returns the index of pair (p, q) in the pair store, or -1.
@@ -222,7 +280,8 @@ func (f *fine) chanSim(c *channel, i, j, a, b int) float64 {
 			}
 		}
 	}
-	return (dice(ov, ms, mt) - c.base) / (1 - c.base)
+	base := c.base
+	return (dice(ov, ms, mt) - base) / (1 - base)
 }
 
 // sim is the combined evidence that source [i-a, i) and target [j-b, j)
@@ -252,30 +311,17 @@ func (f *fine) score(i, j, a, b int) float64 {
 	return s
 }
 
-// confidence maps a bead's evidence into [0, 1].
+// confidence is the probability that the bead of step s is strictly
+// correct, from the confidence model.
 func (f *fine) confidence(s step) float64 {
-	total := f.wMT + f.wAnc + f.wLen + f.wEmb
-	if s.shape.a > 0 && s.shape.b > 0 {
-		return clamp01(f.sim(s.i, s.j, s.shape.a, s.shape.b) / total)
+	switch {
+	case s.shape.a == 0:
+		return f.nullProb(s.j-1, true)
+	case s.shape.b == 0:
+		return f.nullProb(s.i-1, false)
 	}
-	best := 0.0
-	if s.shape.a == 1 {
-		p := s.i - 1
-		for k := range f.qn[p] {
-			best = math.Max(best, f.sim(p+1, f.q0[p]+k+1, 1, 1))
-		}
-	} else {
-		q := s.j - 1
-		for p := max(0, s.i-f.w2()); p < min(f.n, s.i+f.w2()); p++ {
-			if f.at(p, q) >= 0 {
-				best = math.Max(best, f.sim(p+1, q+1, 1, 1))
-			}
-		}
-	}
-	return clamp01(1 - best/total)
+	return f.pairProb(s.i, s.j, s.shape.a, s.shape.b)
 }
-
-func (f *fine) w2() int { return 8 }
 
 // mtGrams adds the features compared between the MT and the target: the
 // character bigrams of the folded text and its words cut to four letters
@@ -285,16 +331,13 @@ func mtGrams(s string, c map[uint32]float32) {
 	t := foldText(s, false)
 	ngramCounts(t, 2, seedGram, c)
 	for _, w := range strings.Fields(t) {
-		if len(w) > 4 {
-			// cut after four runes
-			n := 0
-			for k := range w {
-				if n == 4 {
-					w = w[:k]
-					break
-				}
-				n++
+		n := 0
+		for k := range w {
+			if n == 4 {
+				w = w[:k]
+				break
 			}
+			n++
 		}
 		c[hashString(seedWord, w)]++
 	}
