@@ -176,6 +176,7 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 	if err := os.MkdirAll(j.Config.OutDir, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
+	removeStaleTemps(j.Config.OutDir, j.Log)
 	files, badPaths := input.Expand(paths)
 	for _, p := range j.Config.Pairs {
 		files = append(files, p[0], p[1])
@@ -684,10 +685,25 @@ func (rep *Report) WriteReport() (string, error) {
 	return path, nil
 }
 
+// tempMark marks the temporary files of writeFileAtomic; a run removes the
+// ones a killed run left behind.
+const tempMark = ".bitext-tmp-"
+
+// removeStaleTemps deletes temporary output files left by an interrupted
+// run in dir.
+func removeStaleTemps(dir string, log *slog.Logger) {
+	left, _ := filepath.Glob(filepath.Join(dir, ".*"+tempMark+"*"))
+	for _, f := range left {
+		if err := os.Remove(f); err != nil && log != nil {
+			log.Warn("cannot remove a temporary file of an earlier run", "file", f, "error", err)
+		}
+	}
+}
+
 // writeFileAtomic writes through a temporary file and a rename, so that a
 // crash never leaves half a file.
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+tempMark+"*")
 	if err != nil {
 		return err
 	}

@@ -693,6 +693,30 @@ func TestRunPair(t *testing.T) {
 	if rep.Documents[0].Terms == 0 || rep.Documents[0].TermSuccess == nil {
 		t.Errorf("no glossary check on the pair: %+v", rep.Documents[0])
 	}
+	// The alignment is stored with the two documents.
+	docs, err := e.db.Documents(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ruID, enID int64
+	for _, d := range docs {
+		switch {
+		case strings.HasSuffix(d.Path, "pair.ru.txt"):
+			ruID = d.ID
+		case strings.HasSuffix(d.Path, "pair.en.txt"):
+			enID = d.ID
+			if d.Kind != "translation" {
+				t.Errorf("English side stored as %s, want translation", d.Kind)
+			}
+		}
+	}
+	al, err := e.db.AlignmentOf(context.Background(), ruID, enID)
+	if err != nil {
+		t.Fatalf("stored alignment: %v", err)
+	}
+	if len(al.Beads) != len(pf.Pairs) {
+		t.Errorf("stored %d beads, the pairs file has %d", len(al.Beads), len(pf.Pairs))
+	}
 }
 
 // corpus writes docs documents of n Russian sentences each.

@@ -219,6 +219,14 @@ func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
 		dr.Action, dr.Error = ActFailed, fmt.Sprintf("align %s with %s: %v", ru.Path, en.Path, err)
 		return dr
 	}
+	stored := make([]store.AlignedBead, len(beads))
+	for i, b := range beads {
+		stored[i] = store.AlignedBead{Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Score: b.Score, Confidence: b.Confidence}
+	}
+	if _, err := j.Store.SaveAlignment(ctx, ru.DocID, en.DocID, "length+anchors+glossary", stored); err != nil {
+		dr.Action, dr.Error = ActFailed, fmt.Sprintf("store the alignment of %s with %s: %v", ru.Path, en.Path, err)
+		return dr
+	}
 	pf := PairsFile{Document: ru.Name, Source: ru.Path, English: en.Path}
 	for _, b := range beads {
 		p := Pair{Bead: align.FormatBead(b), Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Confidence: round3(b.Confidence), State: "human", Origin: "human"}
