@@ -132,7 +132,8 @@ type Report struct {
 	TermsOK         int            `json:"terms_ok"`
 	TermSuccess     *float64       `json:"term_success,omitempty"`
 	Violations      int            `json:"violations"`
-	Calls           int            `json:"calls"`
+	Calls           int            `json:"calls"`         // translation requests
+	HTTPAttempts    int            `json:"http_attempts"` // HTTP requests, retries included
 	TokensIn        int            `json:"tokens_in"`
 	TokensOut       int            `json:"tokens_out"`
 	Cost            float64        `json:"cost"`

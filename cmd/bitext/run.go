@@ -235,6 +235,7 @@ func (c *RunCmd) Run(app *App) error {
 	if client != nil {
 		u := client.Usage()
 		rep.TokensIn, rep.TokensOut = int(u.PromptTokens), int(u.CompletionTokens)
+		rep.HTTPAttempts = int(u.Attempts)
 		rep.Cost = cfg.Cost(u)
 	}
 	path, werr := rep.WriteReport()
@@ -371,7 +372,7 @@ func printSummary(w io.Writer, rep *pipeline.Report, reportPath string, cfg endp
 		}
 		fmt.Fprintf(w, "\ndry run: about %d prompt + %d completion tokens, estimated cost %.4f", in, out, cost)
 	} else {
-		fmt.Fprintf(w, "\n%d calls, %d tokens in, %d out", rep.Calls, rep.TokensIn, rep.TokensOut)
+		fmt.Fprintf(w, "\n%d calls (%d HTTP attempts), %d tokens in, %d out", rep.Calls, rep.HTTPAttempts, rep.TokensIn, rep.TokensOut)
 		if cfg.PriceInPerMTok > 0 || cfg.PriceOutPerMTok > 0 {
 			fmt.Fprintf(w, ", cost %.4f", rep.Cost)
 		}
