@@ -15,6 +15,11 @@ type dense struct {
 	wSim, wLen     float64
 	skip, merge    float64
 	size           float64
+	// sums of two neighbouring items (for 2-x beads) and squared norms of
+	// single items and pairs
+	src2, tgt2     []float32
+	srcNN, tgtNN   []float64
+	src2NN, tgt2NN []float64
 }
 
 const sketchDim = 64
@@ -69,6 +74,26 @@ func sketch(v []float32, b bag, scale float64) {
 }
 
 func (d *dense) finish() {
+	pairs := func(vec []float32, n int) ([]float32, []float64, []float64) {
+		sum := make([]float32, max(n-1, 0)*sketchDim)
+		nn1 := make([]float64, n)
+		nn2 := make([]float64, max(n-1, 0))
+		for i := range n {
+			v := vec[i*sketchDim : (i+1)*sketchDim]
+			nn1[i] = dot(v, v)
+			if i+1 < n {
+				o := sum[i*sketchDim : (i+1)*sketchDim]
+				w := vec[(i+1)*sketchDim : (i+2)*sketchDim]
+				for k := range o {
+					o[k] = v[k] + w[k]
+				}
+				nn2[i] = dot(o, o)
+			}
+		}
+		return sum, nn1, nn2
+	}
+	d.src2, d.srcNN, d.src2NN = pairs(d.src, d.n)
+	d.tgt2, d.tgtNN, d.tgt2NN = pairs(d.tgt, d.m)
 	d.srcPre = prefix(d.n, func(i int) float64 { return d.srcLen[i] })
 	d.tgtPre = prefix(d.m, func(i int) float64 { return d.tgtLen[i] })
 	d.base = sampleBase(d.n, d.m, func(p, q int) float64 {
@@ -116,18 +141,24 @@ func (d *dense) score(i, j, a, b int) float64 {
 	if a == 0 || b == 0 {
 		return -d.skip
 	}
-	var u, v [sketchDim]float32
-	for p := i - a; p < i; p++ {
-		for k, x := range d.src[p*sketchDim : (p+1)*sketchDim] {
-			u[k] += x
-		}
+	// coarse beads take one or two items on each side
+	u, uu := d.src[(i-1)*sketchDim:i*sketchDim], d.srcNN[i-1]
+	if a == 2 {
+		u, uu = d.src2[(i-2)*sketchDim:(i-1)*sketchDim], d.src2NN[i-2]
 	}
-	for q := j - b; q < j; q++ {
-		for k, x := range d.tgt[q*sketchDim : (q+1)*sketchDim] {
-			v[k] += x
-		}
+	v, vv := d.tgt[(j-1)*sketchDim:j*sketchDim], d.tgtNN[j-1]
+	if b == 2 {
+		v, vv = d.tgt2[(j-2)*sketchDim:(j-1)*sketchDim], d.tgt2NN[j-2]
 	}
-	c := (cosine(u[:], v[:]) - d.base) / (1 - d.base)
+	c := 0.0
+	if uu > 0 && vv > 0 {
+		var uv float32
+		for k := range sketchDim {
+			uv += u[k] * v[k]
+		}
+		c = float64(uv) / math.Sqrt(uu*vv)
+	}
+	c = (c - d.base) / (1 - d.base)
 	ls, lt := d.srcPre[i]-d.srcPre[i-a], d.tgtPre[j]-d.tgtPre[j-b]
 	s := d.wSim*c + d.wLen*lengthProb(ls, lt, d.ratio, d.s2)
 	return (1+d.size*(float64(a+b)/2-1))*s - d.merge*float64(a+b-2)
