@@ -35,6 +35,7 @@ type AlignCmd struct {
 	Presplit bool   `help:"Inputs hold one sentence per line; print beads as [i, j]:[k]."`
 	MT       string `name:"mt" help:"Machine translation of the source, one line per source sentence." type:"existingfile"`
 	Scores   bool   `help:"With --presplit, append the cost of each bead as a third field."`
+	Embed    bool   `name:"embeddings" help:"Add sentence-embedding similarity from the endpoint in OPENAI_BASE_URL (OPENAI_API_KEY, model BITEXT_EMBED_MODEL)."`
 	JSON     bool   `name:"json" help:"Print one JSON object per bead instead of TSV (raw texts)."`
 	Save     bool   `help:"Store both documents and their alignment in the database (--db)."`
 	Src      string `arg:"" name:"source" help:"Source text (Russian)." type:"existingfile"`
@@ -110,11 +111,33 @@ func (c *AlignCmd) runPresplit(app *App, opts align.Options) error {
 	if err != nil {
 		return err
 	}
+	if err := c.embed(app, src, tgt, &opts); err != nil {
+		return err
+	}
 	beads, err := align.Align(app.Ctx, align.Input{Src: src, Tgt: tgt, MT: mt}, opts)
 	if err != nil {
 		return err
 	}
 	return align.WriteBeads(app.Stdout, beads, c.Scores)
+}
+
+// embed fetches sentence vectors for both sides when --embeddings is set.
+func (c *AlignCmd) embed(app *App, src, tgt []string, opts *align.Options) error {
+	if !c.Embed {
+		return nil
+	}
+	cl, err := align.NewEmbeddingClient(align.EmbeddingConfig{
+		BaseURL: os.Getenv("OPENAI_BASE_URL"), APIKey: os.Getenv("OPENAI_API_KEY"), Model: os.Getenv("BITEXT_EMBED_MODEL")})
+	if err != nil {
+		return usageErrorf("--embeddings: %w (OPENAI_BASE_URL and BITEXT_EMBED_MODEL)", err)
+	}
+	app.Log.Debug("embedding sentences", "source", len(src), "target", len(tgt))
+	e, err := align.EmbedPair(app.Ctx, cl, src, tgt)
+	if err != nil {
+		return fmt.Errorf("--embeddings: %w", err)
+	}
+	opts.Embeddings = e
+	return nil
 }
 
 // pairRow is one printed pair of the raw mode.
@@ -144,6 +167,9 @@ func (c *AlignCmd) runRaw(app *App, opts align.Options) error {
 	src, tgt := texts(docs[0].Sentences()), texts(docs[1].Sentences())
 	mt, err := c.readMT(len(src))
 	if err != nil {
+		return err
+	}
+	if err := c.embed(app, src, tgt, &opts); err != nil {
 		return err
 	}
 	app.Log.Debug("aligning", "source", docs[0].String(), "target", docs[1].String(), "mt", mt != nil)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/bitext/bitext/endpoint/fake"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,5 +112,31 @@ func TestAlignRawSave(t *testing.T) {
 	}
 	if code, out, _ := runCLI(t, db, "", "align", "--json", ru, en); code != 0 || !strings.Contains(out, `"ru":"Заявление МИД России."`) {
 		t.Errorf("--json: exit %d, %s", code, out)
+	}
+}
+
+func TestAlignEmbeddings(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.txt")
+	tgt := filepath.Join(dir, "tgt.txt")
+	os.WriteFile(src, []byte("Первое предложение про 2024 год.\nВторое предложение.\n"), 0o644)
+	os.WriteFile(tgt, []byte("The first sentence about 2024.\nThe second sentence.\n"), 0o644)
+	db := filepath.Join(dir, "e.db")
+	t.Setenv("OPENAI_BASE_URL", "")
+	t.Setenv("BITEXT_EMBED_MODEL", "")
+	if code, _, errOut := runCLI(t, db, "", "align", "--presplit", "--embeddings", src, tgt); code != exitUsage || !strings.Contains(errOut, "BITEXT_EMBED_MODEL") {
+		t.Errorf("--embeddings without an endpoint: exit %d (want %d), stderr %q", code, exitUsage, errOut)
+	}
+	srv := fake.New(fake.Options{})
+	defer srv.Close()
+	t.Setenv("OPENAI_BASE_URL", srv.BaseURL())
+	t.Setenv("OPENAI_API_KEY", "test")
+	t.Setenv("BITEXT_EMBED_MODEL", "embed-1")
+	code, out, errOut := runCLI(t, db, "", "align", "--presplit", "--embeddings", src, tgt)
+	if code != 0 || strings.Count(out, "\n") < 2 {
+		t.Fatalf("--embeddings with the fake endpoint: exit %d, out %q, stderr %s", code, out, errOut)
+	}
+	if srv.OtherCalls() == 0 {
+		t.Error("--embeddings never called the endpoint")
 	}
 }
