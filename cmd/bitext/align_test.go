@@ -1,12 +1,13 @@
 package main
 
 import (
-	"github.com/bitext/bitext/endpoint/fake"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bitext/bitext/endpoint/fake"
 )
 
 // sharedBench locates the shared benchmark folder: $BITEXT_SHARED/bench or
