@@ -23,6 +23,11 @@
 // is small, a path is found there, and each finer level searches only a band
 // of fixed width around the path of the level above (coarse-to-fine, as in
 // Vecalign).
+//
+// Sentence embeddings (Options.Embeddings, fetched with EmbeddingClient
+// from an OpenAI-compatible /v1/embeddings endpoint) are optional extra
+// evidence. Every output bead carries a Confidence: the probability that it
+// is exactly right, from a logistic model calibrated on the development set.
 package align
 
 import (
