@@ -73,6 +73,9 @@ type Job struct {
 	spent  float64
 	capHit bool
 	names  map[string]int64 // output base names in use
+	// flights holds the memory keys being translated now, closed when
+	// their document's translation returns.
+	flights map[string]chan struct{}
 }
 
 // Document actions in the report.
@@ -399,36 +402,15 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 		}
 		todo = append(todo, s)
 	}
-	// Translation memory.
 	if len(todo) > 0 {
-		keys := make([]string, len(todo))
-		for i, s := range todo {
-			keys[i] = tmKey(s.Source, j.Config.Model, j.Config.PromptVersion, j.signature(hits[s.Idx]))
-		}
-		mem, err := j.Store.LookupMemory(ctx, keys)
-		if err != nil {
+		var err error
+		if todo, err = j.fromMemory(ctx, todo, hits, gver, &dr); err != nil {
 			return fail(err)
 		}
-		left := todo[:0]
-		for i, s := range todo {
-			m, ok := mem[keys[i]]
-			if !ok {
-				left = append(left, s)
-				continue
-			}
-			s.State, s.Target, s.Origin, s.Violations, s.Reason = m.State, m.Target, "memory", m.Violations, ""
-			s.Terms, s.TermSig = termsJSON(hits[s.Idx]), j.signature(hits[s.Idx])
-			s.Model, s.PromptVersion, s.GlossaryVersion = m.Model, m.PromptVersion, gver
-			if err := j.Store.SaveSegment(ctx, s, nil); err != nil {
-				return fail(err)
-			}
-			dr.FromMemory++
-		}
-		todo = left
 	}
 	if len(todo) > 0 {
-		if done := j.translateSegments(ctx, r, todo, hits, gver, &dr); done != "" {
-			dr.Action = done
+		if err := j.translateDeduplicated(ctx, r, todo, hits, gver, &dr); err != nil {
+			return fail(err)
 		}
 	}
 	// Reload the committed state and write the outputs.
@@ -475,6 +457,137 @@ func (j *Job) recheck(ctx context.Context, s *store.Segment, h []translate.TermH
 	s.Target, s.State, s.Violations = text, store.SegVerified, "[]"
 	s.TermSig, s.Terms, s.GlossaryVersion = sig, termsJSON(h), gver
 	return false, j.Store.SaveSegment(ctx, s, nil)
+}
+
+// key is the translation memory key of a segment.
+func (j *Job) key(s *store.Segment, hits map[int][]translate.TermHit) string {
+	return tmKey(s.Source, j.Config.Model, j.Config.PromptVersion, j.signature(hits[s.Idx]))
+}
+
+// fromMemory fills the segments the translation memory knows and returns
+// the others.
+func (j *Job) fromMemory(ctx context.Context, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport) ([]*store.Segment, error) {
+	keys := make([]string, len(todo))
+	for i, s := range todo {
+		keys[i] = j.key(s, hits)
+	}
+	mem, err := j.Store.LookupMemory(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	left := todo[:0:0]
+	for i, s := range todo {
+		m, ok := mem[keys[i]]
+		if !ok {
+			left = append(left, s)
+			continue
+		}
+		s.State, s.Target, s.Origin, s.Violations, s.Reason = m.State, m.Target, "memory", m.Violations, ""
+		s.Terms, s.TermSig = termsJSON(hits[s.Idx]), j.signature(hits[s.Idx])
+		s.Model, s.PromptVersion, s.GlossaryVersion = m.Model, m.PromptVersion, gver
+		if err := j.Store.SaveSegment(ctx, s, nil); err != nil {
+			return nil, err
+		}
+		dr.FromMemory++
+	}
+	return left, nil
+}
+
+// translateDeduplicated translates each distinct sentence once: a sentence
+// repeated in the document is translated once and copied, and a sentence
+// that another document of the run is translating right now is waited for
+// and then served by the translation memory.
+func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport) error {
+	share := j.Translator != nil && !j.Config.DryRun
+	rep := map[string]*store.Segment{} // key → the segment translated for it
+	var own, dups, waiting []*store.Segment
+	mine := map[string]chan struct{}{}
+	var theirs []chan struct{}
+	j.mu.Lock()
+	if j.flights == nil {
+		j.flights = map[string]chan struct{}{}
+	}
+	for _, s := range todo {
+		k := j.key(s, hits)
+		switch {
+		case rep[k] != nil:
+			dups = append(dups, s)
+		case share && j.flights[k] != nil:
+			waiting = append(waiting, s)
+			theirs = append(theirs, j.flights[k])
+			rep[k] = s
+		default:
+			rep[k] = s
+			own = append(own, s)
+			if share {
+				ch := make(chan struct{})
+				j.flights[k] = ch
+				mine[k] = ch
+			}
+		}
+	}
+	j.mu.Unlock()
+	var once sync.Once
+	release := func() {
+		once.Do(func() {
+			j.mu.Lock()
+			for k, ch := range mine {
+				if j.flights[k] == ch {
+					delete(j.flights, k)
+				}
+			}
+			j.mu.Unlock()
+			for _, ch := range mine {
+				close(ch)
+			}
+		})
+	}
+	defer release()
+	if len(own) > 0 {
+		if act := j.translateSegments(ctx, r, own, hits, gver, dr); act != "" {
+			dr.Action = act
+			return nil
+		}
+	}
+	release()
+	// Sentences another document was translating: wait, then ask the
+	// memory; what it does not have (the other translation failed) is
+	// translated here.
+	if len(waiting) > 0 {
+		for _, ch := range theirs {
+			select {
+			case <-ch:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		left, err := j.fromMemory(ctx, waiting, hits, gver, dr)
+		if err != nil {
+			return err
+		}
+		if len(left) > 0 {
+			if act := j.translateSegments(ctx, r, left, hits, gver, dr); act != "" {
+				dr.Action = act
+				return nil
+			}
+		}
+	}
+	// Repeats inside the document take the translation of their first
+	// occurrence.
+	for _, d := range dups {
+		src := rep[j.key(d, hits)]
+		if !src.Done() {
+			continue // failed or unfinished: the next run tries again
+		}
+		d.State, d.Target, d.Origin, d.Violations, d.Reason = src.State, src.Target, "memory", src.Violations, ""
+		d.Terms, d.TermSig = src.Terms, src.TermSig
+		d.Model, d.PromptVersion, d.GlossaryVersion = src.Model, src.PromptVersion, gver
+		if err := j.Store.SaveSegment(ctx, d, nil); err != nil {
+			return err
+		}
+		dr.FromMemory++
+	}
+	return nil
 }
 
 // translateSegments sends the segments to the endpoint and commits each
