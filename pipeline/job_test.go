@@ -311,21 +311,12 @@ func (e *jobEnv) checkOutputs(d DocReport, segs []store.Segment) {
 	}
 }
 
-// sentTexts returns the source texts the fake was asked to translate in
-// the given requests.
+// sentTexts returns the texts sent to the fake in rs.
 func sentTexts(t testing.TB, rs []fake.Received) []string {
 	t.Helper()
-	var out []string
-	for _, r := range rs {
-		var msg struct {
-			Segments []struct{ ID, Text string } `json:"segments"`
-		}
-		if err := json.Unmarshal([]byte(r.User), &msg); err != nil {
-			t.Fatalf("call %d: user message is not the segments object: %v", r.Call, err)
-		}
-		for _, s := range msg.Segments {
-			out = append(out, s.Text)
-		}
+	out, err := fake.SentTexts(rs)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

@@ -88,20 +88,12 @@ func committed(t *testing.T, dbPath string) map[string]bool {
 	return done
 }
 
-// sentSources returns the segment texts of the fake's requests.
-func sentSources(t *testing.T, rs []fake.Received) []string {
+// sentSources returns the texts sent to the fake in rs.
+func sentSources(t testing.TB, rs []fake.Received) []string {
 	t.Helper()
-	var out []string
-	for _, r := range rs {
-		var msg struct {
-			Segments []struct{ ID, Text string } `json:"segments"`
-		}
-		if err := json.Unmarshal([]byte(r.User), &msg); err != nil {
-			t.Fatalf("call %d: %v", r.Call, err)
-		}
-		for _, s := range msg.Segments {
-			out = append(out, s.Text)
-		}
+	out, err := fake.SentTexts(rs)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

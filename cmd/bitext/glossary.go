@@ -104,14 +104,6 @@ func (f *editorFlags) who() string {
 	return "cli"
 }
 
-func openDB(app *App) (*store.DB, error) {
-	db, err := store.Open(app.Ctx, app.CLI.DB)
-	if err != nil {
-		return nil, usageErrorf("%v", err)
-	}
-	return db, nil
-}
-
 // GlossaryAddCmd adds an entry.
 type GlossaryAddCmd struct {
 	ID string `help:"Entry id (generated when empty)."`
@@ -124,7 +116,7 @@ func (c *GlossaryAddCmd) Run(app *App) error {
 	if c.RU == "" || c.EN == "" {
 		return usageErrorf("glossary add: --ru and --en are required")
 	}
-	db, err := openDB(app)
+	db, err := openStore(app)
 	if err != nil {
 		return err
 	}
@@ -148,7 +140,7 @@ type GlossaryEditCmd struct {
 
 // Run edits the entry.
 func (c *GlossaryEditCmd) Run(app *App) error {
-	db, err := openDB(app)
+	db, err := openStore(app)
 	if err != nil {
 		return err
 	}
@@ -177,7 +169,7 @@ type GlossaryDeprecateCmd struct {
 
 // Run deprecates the entry.
 func (c *GlossaryDeprecateCmd) Run(app *App) error {
-	db, err := openDB(app)
+	db, err := openStore(app)
 	if err != nil {
 		return err
 	}
@@ -210,7 +202,7 @@ type GlossaryRmCmd struct {
 
 // Run removes the entry.
 func (c *GlossaryRmCmd) Run(app *App) error {
-	db, err := openDB(app)
+	db, err := openStore(app)
 	if err != nil {
 		return err
 	}
@@ -239,7 +231,7 @@ type GlossaryListCmd struct {
 
 // Run lists.
 func (c *GlossaryListCmd) Run(app *App) error {
-	db, err := openDB(app)
+	db, err := openStore(app)
 	if err != nil {
 		return err
 	}
@@ -277,7 +269,7 @@ type GlossaryShowCmd struct {
 
 // Run shows.
 func (c *GlossaryShowCmd) Run(app *App) error {
-	db, err := openDB(app)
+	db, err := openStore(app)
 	if err != nil {
 		return err
 	}
@@ -315,7 +307,7 @@ type GlossaryHistoryCmd struct {
 
 // Run shows the history.
 func (c *GlossaryHistoryCmd) Run(app *App) error {
-	db, err := openDB(app)
+	db, err := openStore(app)
 	if err != nil {
 		return err
 	}
@@ -416,7 +408,7 @@ func (c *GlossaryImportCmd) Run(app *App) error {
 		}
 		return usageErrorf("glossary import %s: %v", c.File, err)
 	}
-	db, err := openDB(app)
+	db, err := openStore(app)
 	if err != nil {
 		return err
 	}
@@ -450,7 +442,7 @@ type GlossaryExportCmd struct {
 
 // Run exports.
 func (c *GlossaryExportCmd) Run(app *App) error {
-	db, err := openDB(app)
+	db, err := openStore(app)
 	if err != nil {
 		return err
 	}
@@ -506,7 +498,7 @@ func (s *glossarySource) entries(app *App) ([]glossary.Entry, error) {
 		}
 		return es, nil
 	}
-	db, err := openDB(app)
+	db, err := openStore(app)
 	if err != nil {
 		return nil, err
 	}

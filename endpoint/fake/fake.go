@@ -310,6 +310,23 @@ type Segment struct {
 	Text string `json:"text"`
 }
 
+// SentTexts returns the source texts the server was asked to translate in
+// the given requests, in order: what a test counts to prove that nothing
+// was paid for twice.
+func SentTexts(rs []Received) ([]string, error) {
+	var out []string
+	for _, r := range rs {
+		var msg Segments
+		if err := json.Unmarshal([]byte(r.User), &msg); err != nil {
+			return nil, fmt.Errorf("call %d: the user message is not the segments object: %w", r.Call, err)
+		}
+		for _, s := range msg.Segments {
+			out = append(out, s.Text)
+		}
+	}
+	return out, nil
+}
+
 func sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return true
