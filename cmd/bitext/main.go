@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -104,8 +105,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "bitext: %v\n", err)
-		if kctx != nil {
-			fmt.Fprintf(stderr, "run 'bitext %s --help' for usage\n", kctx.Command())
+		if cmd := commandOf(parser, kctx, args); cmd != "" {
+			fmt.Fprintf(stderr, "run 'bitext %s --help' for usage\n", cmd)
 		} else {
 			fmt.Fprintln(stderr, "run 'bitext --help' for usage")
 		}
@@ -121,6 +122,23 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitPartial
 	}
 	return exitOK
+}
+
+// commandOf names the command a failed parse was for, as far as it got.
+func commandOf(parser *kong.Kong, kctx *kong.Context, args []string) string {
+	if kctx != nil {
+		if c := kctx.Command(); c != "" {
+			return strings.Fields(c)[0]
+		}
+	}
+	for _, a := range args {
+		for _, n := range parser.Model.Children {
+			if n.Name == a {
+				return a
+			}
+		}
+	}
+	return ""
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
