@@ -266,7 +266,11 @@ func (m *Matcher) describe(text string, t token, buf *[]byte) tokenInfo {
 		return ti
 	}
 	if n <= minStemRunes {
-		ti.stem = m.stems[stem(string(low))]
+		if n <= 2 {
+			ti.stem = m.stems[string(low)]
+		} else {
+			ti.stem = m.stemKey(low)
+		}
 		return ti
 	}
 	// The Russian stem is always a prefix of the folded word: stem only

@@ -19,6 +19,12 @@ type token struct {
 
 // isWordRune reports whether r belongs to a word.
 func isWordRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9'
+	case 0x410 <= r && r <= 0x44F, r == 0x401, r == 0x451: // А-я, Ё, ё
+		return true
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
