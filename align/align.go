@@ -66,6 +66,10 @@ type Input struct {
 	// MT, when not nil, is a translation of Src into the target language,
 	// line by line (len(MT) == len(Src)).
 	MT []string
+	// TgtMT, when not nil, is a translation of Tgt into the source
+	// language, line by line (len(TgtMT) == len(Tgt)). Its similarity to
+	// the source adds to that of MT (both translation directions).
+	TgtMT []string
 }
 
 // Weights are the calibrated parameters of the bead score. The zero value
@@ -85,12 +89,15 @@ type Weights struct {
 	// Size scales a bead's similarity by 1 + Size×((a+b)/2 − 1): 0 counts
 	// every bead once whatever its size, 1 counts every sentence.
 	Size float64
+	// Both scales the sum of the two MT similarities when translations in
+	// both directions are given (0.5: their mean).
+	Both float64
 }
 
 // DefaultWeights are calibrated on the Text+Berg de-fr development document.
 var DefaultWeights = Weights{
 	MT: 1.0, Anchor: 1.0, AnchorNoMT: 1.0, Length: 0.3, LengthNoMT: 0.2,
-	Variance: 12, Skip: 0.2, Merge: 0, Many: 0, Embed: 1.0, Size: 0,
+	Variance: 12, Skip: 0.2, Merge: 0, Many: 0, Embed: 1.0, Size: 0, Both: 0.5,
 }
 
 // Options configure Align. The zero value selects the defaults.
@@ -154,12 +161,19 @@ func (o Options) shapes() []shape {
 // sentence.
 var ErrMTLength = errors.New("the MT must have one line per source sentence")
 
+// ErrTgtMTLength is returned when the target-side MT does not have one
+// line per target sentence.
+var ErrTgtMTLength = errors.New("the target MT must have one line per target sentence")
+
 // Align aligns the sentences of in.Src with those of in.Tgt.
 func Align(ctx context.Context, in Input, opts Options) ([]Bead, error) {
 	opts = opts.withDefaults()
 	n, m := len(in.Src), len(in.Tgt)
 	if in.MT != nil && len(in.MT) != n {
 		return nil, fmt.Errorf("align: %w (%d MT lines, %d source sentences)", ErrMTLength, len(in.MT), n)
+	}
+	if in.TgtMT != nil && len(in.TgtMT) != m {
+		return nil, fmt.Errorf("align: %w (%d target-MT lines, %d target sentences)", ErrTgtMTLength, len(in.TgtMT), m)
 	}
 	if e := opts.Embeddings; e != nil && (len(e.Src) != n || len(e.Tgt) != m) {
 		return nil, fmt.Errorf("align: embeddings for %d/%d sentences, text has %d/%d", len(e.Src), len(e.Tgt), n, m)
@@ -169,7 +183,7 @@ func Align(ctx context.Context, in Input, opts Options) ([]Bead, error) {
 	}
 	if opts.Band <= 0 {
 		opts.Band = 12
-		if in.MT == nil {
+		if in.MT == nil && in.TgtMT == nil {
 			opts.Band = 32
 		}
 	}

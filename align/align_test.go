@@ -3,6 +3,7 @@ package align
 import (
 	"bufio"
 	"context"
+	"errors"
 	"os"
 	"reflect"
 	"strings"
@@ -135,6 +136,29 @@ func TestRussianEnglishPair(t *testing.T) {
 	if s := Count(d.gold, beads).Scores(); s.Strict.F1 < 0.75 {
 		t.Errorf("with MT: strict F1 %.3f, want ≥ 0.75\ngot  %v\ngold %v", s.Strict.F1, beadStrings(beads), beadStrings(d.gold))
 	}
+	// The translation of the target alone (the source, split as the target
+	// is) guides the aligner as well as the MT of the source does.
+	tgtMT := make([]string, len(d.tgt))
+	for _, b := range d.gold {
+		for k, id := range b.Tgt {
+			if k == 0 {
+				tgtMT[id] = join(d.src, b.Src)
+			}
+		}
+	}
+	for name, in := range map[string]Input{
+		"target MT only": {Src: d.src, Tgt: d.tgt, TgtMT: tgtMT},
+		"both":           {Src: d.src, Tgt: d.tgt, MT: mt, TgtMT: tgtMT},
+	} {
+		beads, err = Align(context.Background(), in, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCover(t, beads, len(d.src), len(d.tgt))
+		if s := Count(d.gold, beads).Scores(); s.Strict.F1 < 0.75 {
+			t.Errorf("%s: strict F1 %.3f, want ≥ 0.75\ngot  %v\ngold %v", name, s.Strict.F1, beadStrings(beads), beadStrings(d.gold))
+		}
+	}
 }
 
 func join(lines []string, ids []int) string {
@@ -227,6 +251,10 @@ func TestMTLengthMismatch(t *testing.T) {
 	_, err := Align(context.Background(), Input{Src: []string{"a"}, Tgt: []string{"b"}, MT: []string{}}, Options{})
 	if err == nil {
 		t.Fatal("accepted an MT with the wrong number of lines")
+	}
+	_, err = Align(context.Background(), Input{Src: []string{"a"}, Tgt: []string{"b"}, TgtMT: []string{"x", "y"}}, Options{})
+	if !errors.Is(err, ErrTgtMTLength) {
+		t.Fatalf("target MT with the wrong number of lines: err %v, want ErrTgtMTLength", err)
 	}
 }
 

@@ -17,7 +17,10 @@ import (
 type Doc struct {
 	Name         string
 	Src, Tgt, MT []string // MT is nil when the set has no mt.txt
-	Gold         []Bead
+	// TgtMT is the translation of Tgt into the source language
+	// (tgt_mt.txt), nil when the set has none.
+	TgtMT []string
+	Gold  []Bead
 }
 
 // ReadLines reads a file of one sentence per line.
@@ -98,6 +101,15 @@ func ReadDoc(dir string) (Doc, error) {
 	if d.MT != nil && len(d.MT) != len(d.Src) {
 		return d, fmt.Errorf("read document %s: %w (%d MT lines, %d source lines)", dir, ErrMTLength, len(d.MT), len(d.Src))
 	}
+	d.TgtMT, err = ReadLines(filepath.Join(dir, "tgt_mt.txt"))
+	if errors.Is(err, fs.ErrNotExist) {
+		d.TgtMT = nil
+	} else if err != nil {
+		return d, fmt.Errorf("read document %s: %w", dir, err)
+	}
+	if d.TgtMT != nil && len(d.TgtMT) != len(d.Tgt) {
+		return d, fmt.Errorf("read document %s: %w (%d lines, %d target lines)", dir, ErrTgtMTLength, len(d.TgtMT), len(d.Tgt))
+	}
 	return d, nil
 }
 
@@ -109,14 +121,28 @@ type DocResult struct {
 }
 
 // Evaluate aligns every document (with its MT when useMT is set and the
-// document has one) and counts hits against the gold.
+// document has one) and counts hits against the gold. The translation of
+// the target (TgtMT) is used only with EvaluateBoth.
 func Evaluate(ctx context.Context, docs []Doc, useMT bool, opts Options) (Counts, []DocResult, error) {
+	return evaluate(ctx, docs, useMT, false, opts)
+}
+
+// EvaluateBoth is Evaluate with the translations in both directions (MT
+// and TgtMT) where the documents have them.
+func EvaluateBoth(ctx context.Context, docs []Doc, opts Options) (Counts, []DocResult, error) {
+	return evaluate(ctx, docs, true, true, opts)
+}
+
+func evaluate(ctx context.Context, docs []Doc, useMT, both bool, opts Options) (Counts, []DocResult, error) {
 	var total Counts
 	res := make([]DocResult, 0, len(docs))
 	for _, d := range docs {
 		in := Input{Src: d.Src, Tgt: d.Tgt}
 		if useMT {
 			in.MT = d.MT
+		}
+		if both {
+			in.TgtMT = d.TgtMT
 		}
 		beads, err := Align(ctx, in, opts)
 		if err != nil {

@@ -77,8 +77,11 @@ type fine struct {
 	w                     Weights
 	wMT, wAnc, wLen, wEmb float64
 	mt, anc               *channel // mt is nil without MT
-	emb                   *embChannel
-	model                 *beadModel // nil: the weighted-sum score
+	// mt2 compares the source with the translation of the target (nil
+	// without one).
+	mt2   *channel
+	emb   *embChannel
+	model *beadModel // nil: the weighted-sum score
 
 	// pair store: source sentence p has pairs with target q0[p] ≤ q < q0[p]+qn[p]
 	q0, qn, poff []int
@@ -104,20 +107,17 @@ func newFine(in Input, opts Options) *fine {
 	f.anc = newChannel(anchorBags(in.Src, in.Tgt, srcFold, tgtFold, opts.Dictionary))
 	f.wAnc, f.wLen = w.AnchorNoMT, w.LengthNoMT
 	if in.MT != nil {
-		var g bagger
-		for _, s := range in.MT {
-			c := make(map[uint32]float32)
-			mtGrams(s, c)
-			g.add(c)
-		}
-		for _, s := range in.Tgt {
-			c := make(map[uint32]float32)
-			mtGrams(s, c)
-			g.add(c)
-		}
-		all := g.bags()
-		f.mt = newChannel(all[:f.n], all[f.n:])
+		f.mt = mtChannel(in.MT, in.Tgt)
 		f.wMT, f.wAnc, f.wLen = w.MT, w.Anchor, w.Length
+	}
+	if in.TgtMT != nil {
+		f.mt2 = mtChannel(in.Src, in.TgtMT)
+		f.wMT, f.wAnc, f.wLen = w.MT, w.Anchor, w.Length
+		if f.mt == nil {
+			// the only MT channel: it drives the coarse pass and the
+			// confidence model as MT would
+			f.mt, f.mt2 = f.mt2, nil
+		}
 	}
 	f.model = opts.model
 	if f.model == nil {
@@ -131,6 +131,24 @@ func newFine(in Input, opts Options) *fine {
 		f.wEmb = w.Embed
 	}
 	return f
+}
+
+// mtChannel compares sentences with translations of the other side's
+// sentences into their language (src[i] and tgt[j] are in one language).
+func mtChannel(src, tgt []string) *channel {
+	var g bagger
+	for _, s := range src {
+		c := make(map[uint32]float32)
+		mtGrams(s, c)
+		g.add(c)
+	}
+	for _, s := range tgt {
+		c := make(map[uint32]float32)
+		mtGrams(s, c)
+		g.add(c)
+	}
+	all := g.bags()
+	return newChannel(all[:len(src)], all[len(src):])
 }
 
 // anchorBags builds the anchor bags of both sides; document frequencies are
@@ -187,6 +205,9 @@ func (f *fine) pairs(bd *band, opts Options) {
 	chans := []*channel{f.anc}
 	if f.mt != nil {
 		chans = append(chans, f.mt)
+	}
+	if f.mt2 != nil {
+		chans = append(chans, f.mt2)
 	}
 	for _, c := range chans {
 		c.pair = make([]float32, total)
@@ -290,7 +311,9 @@ func (f *fine) sim(i, j, a, b int) float64 {
 	ls, lt := f.srcLen[i]-f.srcLen[i-a], f.tgtLen[j]-f.tgtLen[j-b]
 	s := f.wLen * lengthProb(ls, lt, f.ratio, f.s2)
 	s += f.wAnc * f.chanSim(f.anc, i, j, a, b)
-	if f.mt != nil {
+	if f.mt2 != nil {
+		s += f.wMT * f.w.Both * (f.chanSim(f.mt, i, j, a, b) + f.chanSim(f.mt2, i, j, a, b))
+	} else if f.mt != nil {
 		s += f.wMT * f.chanSim(f.mt, i, j, a, b)
 	}
 	if f.emb != nil {

@@ -37,6 +37,12 @@ func TestTuneDev(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if mt && os.Getenv("ALIGN_BOTH") != "" {
+			c, _, err = EvaluateBoth(context.Background(), docs, Options{Weights: &w})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
 		s := c.Scores()
 		t.Logf("mt=%v strict P %.4f R %.4f F1 %.4f  lax F1 %.4f", mt, s.Strict.P, s.Strict.R, s.Strict.F1, s.Lax.F1)
 	}

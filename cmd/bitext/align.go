@@ -34,6 +34,7 @@ type AlignCmd struct {
 	analyzeFlags
 	Presplit bool   `help:"Inputs hold one sentence per line; print beads as [i, j]:[k]."`
 	MT       string `name:"mt" help:"Machine translation of the source, one line per source sentence." type:"existingfile"`
+	TgtMT    string `name:"tgt-mt" help:"Machine translation of the target into the source language, one line per target sentence (compared with the source, added to --mt)." type:"existingfile"`
 	Scores   bool   `help:"With --presplit, append the cost of each bead as a third field."`
 	Embed    bool   `name:"embeddings" help:"Add sentence-embedding similarity from the endpoint in OPENAI_BASE_URL (OPENAI_API_KEY, model BITEXT_EMBED_MODEL)."`
 	JSON     bool   `name:"json" help:"Print one JSON object per bead instead of TSV (raw texts)."`
@@ -49,6 +50,7 @@ func (c *AlignCmd) Help() string {
   --presplit: both files hold one sentence per line. Prints one bead per line,
   0-based line numbers, "[5]:[]" and "[]:[7]" for sentences left unpaired:
       bitext align --presplit src.txt tgt.txt --mt mt.txt > pred.txt
+      bitext align --presplit src.txt tgt.txt --mt mt.txt --tgt-mt tgt_mt.txt
 
   raw texts: both files are read, split into paragraphs and sentences and
   aligned. Prints TSV (bead, confidence, Russian, English) or JSON; --save
@@ -98,6 +100,20 @@ func (c *AlignCmd) readMT(n int) ([]string, error) {
 	return mt, nil
 }
 
+func (c *AlignCmd) readTgtMT(m int) ([]string, error) {
+	if c.TgtMT == "" {
+		return nil, nil
+	}
+	mt, err := readLinesArg("--tgt-mt", c.TgtMT)
+	if err != nil {
+		return nil, err
+	}
+	if len(mt) != m {
+		return nil, usageErrorf("--tgt-mt %s has %d lines, the target has %d sentences", c.TgtMT, len(mt), m)
+	}
+	return mt, nil
+}
+
 func (c *AlignCmd) runPresplit(app *App, opts align.Options) error {
 	src, err := readLinesArg("source", c.Src)
 	if err != nil {
@@ -111,10 +127,14 @@ func (c *AlignCmd) runPresplit(app *App, opts align.Options) error {
 	if err != nil {
 		return err
 	}
+	tgtMT, err := c.readTgtMT(len(tgt))
+	if err != nil {
+		return err
+	}
 	if err := c.embed(app, src, tgt, &opts); err != nil {
 		return err
 	}
-	beads, err := align.Align(app.Ctx, align.Input{Src: src, Tgt: tgt, MT: mt}, opts)
+	beads, err := align.Align(app.Ctx, align.Input{Src: src, Tgt: tgt, MT: mt, TgtMT: tgtMT}, opts)
 	if err != nil {
 		return err
 	}
@@ -169,11 +189,15 @@ func (c *AlignCmd) runRaw(app *App, opts align.Options) error {
 	if err != nil {
 		return err
 	}
+	tgtMT, err := c.readTgtMT(len(tgt))
+	if err != nil {
+		return err
+	}
 	if err := c.embed(app, src, tgt, &opts); err != nil {
 		return err
 	}
 	app.Log.Debug("aligning", "source", docs[0].String(), "target", docs[1].String(), "mt", mt != nil)
-	beads, err := align.Align(app.Ctx, align.Input{Src: src, Tgt: tgt, MT: mt}, opts)
+	beads, err := align.Align(app.Ctx, align.Input{Src: src, Tgt: tgt, MT: mt, TgtMT: tgtMT}, opts)
 	if err != nil {
 		return err
 	}
@@ -260,6 +284,7 @@ type EvalCmd struct {
 type EvalAlignCmd struct {
 	alignFlags
 	NoMT   bool   `name:"no-mt" help:"Ignore the sets' mt.txt files (length and anchors only)."`
+	Both   bool   `name:"both-directions" help:"Also use the sets' tgt_mt.txt files (translation of the target into the source language)."`
 	PerDoc bool   `help:"Also print one table per document."`
 	Out    string `help:"Write the predicted alignments to OUT/<doc>/gold.txt (for score.py)." type:"path"`
 	Set    string `arg:"" name:"set-dir" help:"Benchmark set: one folder per document with src.txt, tgt.txt, gold.txt and optional mt.txt." type:"existingdir"`
@@ -269,7 +294,8 @@ type EvalAlignCmd struct {
 func (c *EvalAlignCmd) Help() string {
 	return `Example:
       bitext eval align ../shared/bench/align/textberg-defr-test
-      bitext eval align --no-mt --per-doc ../shared/bench/align/parice-en-is`
+      bitext eval align --no-mt --per-doc ../shared/bench/align/parice-en-is
+      bitext eval align --both-directions ../shared/bench/align/textberg-defr-dev`
 }
 
 // Run evaluates.
@@ -282,7 +308,14 @@ func (c *EvalAlignCmd) Run(app *App) error {
 	if err != nil {
 		return usageErrorf("%w", err)
 	}
-	total, res, err := align.Evaluate(app.Ctx, docs, !c.NoMT, opts)
+	if c.Both && c.NoMT {
+		return usageErrorf("--both-directions and --no-mt exclude each other")
+	}
+	evaluate := func() (align.Counts, []align.DocResult, error) { return align.Evaluate(app.Ctx, docs, !c.NoMT, opts) }
+	if c.Both {
+		evaluate = func() (align.Counts, []align.DocResult, error) { return align.EvaluateBoth(app.Ctx, docs, opts) }
+	}
+	total, res, err := evaluate()
 	if err != nil {
 		return err
 	}

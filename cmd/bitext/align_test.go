@@ -67,6 +67,21 @@ func TestEvalAlignMatchesScorePy(t *testing.T) {
 	}
 }
 
+// TestEvalAlignBothDirections checks that --both-directions reads the
+// sets' tgt_mt.txt and refuses --no-mt.
+func TestEvalAlignBothDirections(t *testing.T) {
+	bench := sharedBench(t)
+	dir := filepath.Join(bench, "align", "textberg-defr-dev")
+	db := filepath.Join(t.TempDir(), "x.db")
+	code, out, errOut := runCLI(t, db, "", "eval", "align", "--both-directions", dir)
+	if code != 0 || !strings.Contains(out, "F1") {
+		t.Fatalf("eval align --both-directions: exit %d, out %q, stderr %s", code, out, errOut)
+	}
+	if code, _, _ := runCLI(t, db, "", "eval", "align", "--both-directions", "--no-mt", dir); code != exitUsage {
+		t.Errorf("--both-directions --no-mt: exit %d, want %d", code, exitUsage)
+	}
+}
+
 func TestAlignPresplit(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) string {
@@ -93,6 +108,17 @@ func TestAlignPresplit(t *testing.T) {
 	short := write("short.txt", "One line.\n")
 	if code, _, _ := runCLI(t, filepath.Join(dir, "x.db"), "", "align", "--presplit", src, tgt, "--mt", short); code != exitUsage {
 		t.Errorf("--mt with the wrong number of lines: exit %d, want %d", code, exitUsage)
+	}
+	tgtMT := write("tgt_mt.txt", "Заседание открылось в 10:00.\nВыступили двенадцать делегаций.\nРоссийская была среди них.\nСледующее заседание пройдёт 5 мая.\n")
+	code, out, errOut = runCLI(t, filepath.Join(dir, "x.db"), "", "align", "--presplit", src, tgt, "--mt", mt, "--tgt-mt", tgtMT)
+	if code != 0 {
+		t.Fatalf("--tgt-mt: exit %d: %s", code, errOut)
+	}
+	if want := "[0]:[0]\n[1]:[1, 2]\n[2]:[3]\n"; out != want {
+		t.Errorf("--tgt-mt: got\n%s\nwant\n%s", out, want)
+	}
+	if code, _, _ := runCLI(t, filepath.Join(dir, "x.db"), "", "align", "--presplit", src, tgt, "--tgt-mt", short); code != exitUsage {
+		t.Errorf("--tgt-mt with the wrong number of lines: exit %d, want %d", code, exitUsage)
 	}
 }
 
