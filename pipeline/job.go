@@ -633,9 +633,41 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 	if j.Progress != nil {
 		j.Progress.Grow(len(todo))
 	}
+	// Results are committed by one goroutine, as many as have arrived in
+	// one transaction, so that the translator never waits for the disk.
+	// The context may be ending: a reply is paid for, so it is committed.
+	pending := make(chan store.SegmentSave, len(todo))
 	var saveErr error
 	saveFailures := 0
-	var saveMu sync.Mutex
+	committed := make(chan struct{})
+	go func() {
+		defer close(committed)
+		wctx := context.WithoutCancel(ctx)
+		for first := range pending {
+			group := []store.SegmentSave{first}
+		drain:
+			for len(group) < 256 {
+				select {
+				case next, ok := <-pending:
+					if !ok {
+						break drain
+					}
+					group = append(group, next)
+				default:
+					break drain
+				}
+			}
+			if err := j.Store.SaveSegments(wctx, group); err != nil {
+				if saveErr == nil {
+					saveErr = err
+				}
+				saveFailures += len(group)
+			}
+			if j.Progress != nil {
+				j.Progress.Done(len(group))
+			}
+		}
+	}()
 	onResult := func(res translate.SegmentResult) {
 		s := bySeg[res.ID]
 		if s == nil {
@@ -656,20 +688,11 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 				Target: s.Target, State: s.State, Violations: s.Violations, Model: s.Model, PromptVersion: s.PromptVersion,
 				GlossaryVersion: gver}
 		}
-		// The context may be ending; the reply is paid for, so commit it.
-		if err := j.Store.SaveSegment(context.WithoutCancel(ctx), s, mem); err != nil {
-			saveMu.Lock()
-			if saveErr == nil {
-				saveErr = err
-			}
-			saveFailures++
-			saveMu.Unlock()
-		}
-		if j.Progress != nil {
-			j.Progress.Done(1)
-		}
+		pending <- store.SegmentSave{Segment: *s, Memory: mem}
 	}
 	res, err := j.Translator(onResult).Translate(ctx, tdoc)
+	close(pending)
+	<-committed
 	dr.Calls += res.Calls
 	dr.TokensIn += int(res.Usage.PromptTokens)
 	dr.TokensOut += int(res.Usage.CompletionTokens)

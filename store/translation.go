@@ -111,33 +111,55 @@ type Memory struct {
 	CreatedAt       string `db:"created_at"`
 }
 
+// SegmentSave is one segment state to commit, with its translation memory
+// entry when it has one.
+type SegmentSave struct {
+	Segment Segment
+	Memory  *Memory
+}
+
 // SaveSegment commits the new state of a segment and, when mem is not nil,
 // its translation memory entry, in one transaction.
 func (db *DB) SaveSegment(ctx context.Context, s *Segment, mem *Memory) error {
+	return db.SaveSegments(ctx, []SegmentSave{{Segment: *s, Memory: mem}})
+}
+
+// SaveSegments commits several segment states (and memory entries) in one
+// transaction: all or none.
+func (db *DB) SaveSegments(ctx context.Context, saves []SegmentSave) error {
 	return db.Write(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE segments SET state = ?, target = ?, origin = ?, reason = ?,
-			violations = ?, terms = ?, term_sig = ?, model = ?, prompt_version = ?, glossary_version = ?, attempts = ?,
-			confidence = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE sentence_id = ?`,
-			s.State, s.Target, s.Origin, s.Reason, s.Violations, s.Terms, s.TermSig, s.Model, s.PromptVersion,
-			s.GlossaryVersion, s.Attempts, s.Confidence, s.SentenceID)
-		if err != nil {
-			return fmt.Errorf("save segment %d: %w", s.Idx, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fmt.Errorf("save segment %d of document %d: %w", s.Idx, s.DocID, ErrNotFound)
-		}
-		if mem != nil {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO translation_memory
-				(key, source, target, state, violations, model, prompt_version, glossary_version)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (key) DO UPDATE SET target = excluded.target, state = excluded.state,
-				violations = excluded.violations`, mem.Key, mem.Source, mem.Target, mem.State, mem.Violations,
-				mem.Model, mem.PromptVersion, mem.GlossaryVersion); err != nil {
-				return fmt.Errorf("save memory for segment %d: %w", s.Idx, err)
+		for i := range saves {
+			if err := saveSegment(ctx, tx, &saves[i].Segment, saves[i].Memory); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
+}
+
+func saveSegment(ctx context.Context, tx *sqlx.Tx, s *Segment, mem *Memory) error {
+	res, err := tx.ExecContext(ctx, `UPDATE segments SET state = ?, target = ?, origin = ?, reason = ?,
+		violations = ?, terms = ?, term_sig = ?, model = ?, prompt_version = ?, glossary_version = ?, attempts = ?,
+		confidence = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE sentence_id = ?`,
+		s.State, s.Target, s.Origin, s.Reason, s.Violations, s.Terms, s.TermSig, s.Model, s.PromptVersion,
+		s.GlossaryVersion, s.Attempts, s.Confidence, s.SentenceID)
+	if err != nil {
+		return fmt.Errorf("save segment %d: %w", s.Idx, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("save segment %d of document %d: %w", s.Idx, s.DocID, ErrNotFound)
+	}
+	if mem != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO translation_memory
+			(key, source, target, state, violations, model, prompt_version, glossary_version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET target = excluded.target, state = excluded.state,
+			violations = excluded.violations`, mem.Key, mem.Source, mem.Target, mem.State, mem.Violations,
+			mem.Model, mem.PromptVersion, mem.GlossaryVersion); err != nil {
+			return fmt.Errorf("save memory for segment %d: %w", s.Idx, err)
+		}
+	}
+	return nil
 }
 
 // SetConfidences stores the alignment confidence of segments.
