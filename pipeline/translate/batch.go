@@ -31,7 +31,9 @@ func makeBatches(units []*unit, maxTokens, maxSegments int) [][]*unit {
 // would run one request while 7 slots idle; 32 smaller batches keep every
 // round full. Documents with fewer batches than slots are left alone (other
 // documents fill the slots, and splitting would only repeat the system
-// message). The new batches are contiguous and no larger than the old ones.
+// message), and so are documents where filling the last round would add more
+// than a third more requests. The new batches are contiguous and no larger
+// than the old ones.
 func balance(batches [][]*unit, slots int) [][]*unit {
 	n := len(batches)
 	if slots <= 1 || n <= slots || n%slots == 0 {
@@ -46,7 +48,9 @@ func balance(batches [][]*unit, slots int) [][]*unit {
 		}
 	}
 	k := (n + slots - 1) / slots * slots
-	if k > len(units) {
+	// Every batch repeats the system message: more than a third more
+	// requests costs more than the idle slots are worth.
+	if k > len(units) || 3*(k-n) > n {
 		return batches
 	}
 	out := make([][]*unit, 0, k)

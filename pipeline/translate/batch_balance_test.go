@@ -20,6 +20,7 @@ func TestBalance(t *testing.T) {
 		{"exact multiple stays", 160, 10, 8, 16},
 		{"one slot stays", 250, 10, 1, 25},
 		{"too few units to split", 9, 1, 8, 9},
+		{"10 batches on 8 slots: 16 would cost too much", 100, 10, 8, 10},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			units := mk(c.units, 20)
