@@ -92,12 +92,18 @@ type Weights struct {
 	// Both scales the sum of the two MT similarities when translations in
 	// both directions are given (0.5: their mean).
 	Both float64
+	// Pin is the bonus of a bead that links two sentences that are each
+	// other's clear best match (an anchor, see fine.pins); 0 disables.
+	Pin float64
+	// PinMargin is how far an anchor's similarity must exceed the second
+	// best of either sentence.
+	PinMargin float64
 }
 
 // DefaultWeights are calibrated on the Text+Berg de-fr development document.
 var DefaultWeights = Weights{
 	MT: 1.0, Anchor: 1.0, AnchorNoMT: 1.0, Length: 0.3, LengthNoMT: 0.2,
-	Variance: 12, Skip: 0.2, Merge: 0, Many: 0, Embed: 1.0, Size: 0, Both: 0.5,
+	Variance: 12, Skip: 0.2, Merge: 0, Many: 0, Embed: 1.0, Size: 0, Both: 0.5, Pin: 1, PinMargin: 0.15,
 }
 
 // Options configure Align. The zero value selects the defaults.

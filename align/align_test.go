@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -379,5 +380,66 @@ func TestConfidenceMeansCorrectness(t *testing.T) {
 		if len(wrong) > 0 && mean(wrong) > mean(right)-0.1 {
 			t.Errorf("MT %v: wrong beads have mean confidence %.2f, right ones %.2f", withMT, mean(wrong), mean(right))
 		}
+	}
+}
+
+func TestLongestAscending(t *testing.T) {
+	for _, tc := range []struct {
+		in   []int
+		want int // length of the result
+	}{
+		{nil, 0},
+		{[]int{5}, 1},
+		{[]int{1, 2, 3}, 3},
+		{[]int{3, 2, 1}, 1},
+		{[]int{1, 9, 2, 8, 3, 4}, 4},
+		{[]int{2, 2, 2}, 1},
+	} {
+		got := longestAscending(tc.in)
+		if len(got) != tc.want {
+			t.Errorf("longestAscending(%v) = %v, want length %d", tc.in, got, tc.want)
+		}
+		for k := 1; k < len(got); k++ {
+			if got[k] <= got[k-1] || tc.in[got[k]] <= tc.in[got[k-1]] {
+				t.Errorf("longestAscending(%v) = %v: not an ascending subsequence", tc.in, got)
+			}
+		}
+	}
+}
+
+// TestPins: with MT, sentences that are each other's clear best match are
+// anchored; caption lines with no translation are not.
+func TestPins(t *testing.T) {
+	src := []string{
+		"Die Expedition erreichte am 9. Mai den Gipfel des Berges.",
+		"Der Abstieg dauerte zwei lange Tage im Sturm.",
+		"Im Basislager wartete der Arzt auf die Bergsteiger.",
+	}
+	mt := []string{
+		"L'expédition atteignit le sommet de la montagne le 9 mai.",
+		"La descente dura deux longues journées dans la tempête.",
+		"Au camp de base, le médecin attendait les alpinistes.",
+	}
+	tgt := []string{
+		"L'expédition atteignit le sommet de la montagne le 9 mai.",
+		"La descente dura deux longues journées dans la tempête.",
+		"Photo Schweiz.",
+		"Stiftung für alpine Forschungen, Zürich",
+		"Le col Sud, vu du nord",
+		"Au camp de base, le médecin attendait les alpinistes.",
+	}
+	opts := Options{}.withDefaults()
+	f := newFine(Input{Src: src, Tgt: tgt, MT: mt}, opts)
+	f.pairs(fullBand(len(src), len(tgt)), opts)
+	if want := []int{0, 1, 5}; !slices.Equal(f.pin, want) {
+		t.Errorf("pins %v, want %v", f.pin, want)
+	}
+	w := DefaultWeights
+	w.Pin = 0
+	opts.Weights = &w
+	f = newFine(Input{Src: src, Tgt: tgt, MT: mt}, opts)
+	f.pairs(fullBand(len(src), len(tgt)), opts)
+	if f.pin != nil {
+		t.Errorf("Pin 0: pins %v, want none", f.pin)
 	}
 }
