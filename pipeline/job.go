@@ -53,8 +53,7 @@ type JobConfig struct {
 	DryRun        bool
 	MaxCost       float64     // stop before the estimate exceeds it; 0 means no limit
 	Pairs         [][2]string // explicit Russian–English pairs
-	Workers       int         // files read in parallel
-	Parallel      int         // documents processed at once (default 1)
+	Parallel      int         // documents read and translated at once (default 1)
 }
 
 // Job is one run of the main job: ingest, translate or align, check the
@@ -73,8 +72,8 @@ type Job struct {
 	spent  float64
 	capHit bool
 	names  map[string]int64 // output base names in use
-	// flights holds the memory keys being translated now, closed when
-	// their document's translation returns.
+	// flights holds the memory keys translated in this run, each closed
+	// when its document's translation has returned and been committed.
 	flights map[string]chan struct{}
 }
 
@@ -189,15 +188,7 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 	for _, err := range badPaths {
 		rep.Documents = append(rep.Documents, DocReport{File: pathOf(err), Action: ActFailed, Error: err.Error()})
 	}
-	workers := j.Config.Workers
-	if workers <= 0 {
-		workers = 2
-	}
-	results, err := j.Analyzer.Ingest(ctx, files, j.Store, workers, nil)
-	if err != nil {
-		return rep, err
-	}
-	units := j.plan(results)
+	units := j.plan(files)
 	// Documents are processed several at a time so that small documents
 	// together keep the endpoint's request slots busy; the endpoint client
 	// bounds the requests in flight across all of them.
@@ -215,7 +206,7 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			reports[i] = j.process(ctx, u)
+			reports[i] = j.process(ctx, j.read(ctx, u))
 			done[i] = true
 		}()
 	}
@@ -266,47 +257,57 @@ func dedupe(files []string) []string {
 	return out
 }
 
-// plan orders the work: pairs (NAME.ru.* with NAME.en.*, or --pair) are
-// aligned, everything else is translated or passed through.
-func (j *Job) plan(results []FileResult) []work {
-	byPath := map[string]int{}
-	for i, r := range results {
-		byPath[r.Path] = i
-	}
-	partner := map[int]int{}
+// planned is one unit of work before its files are read: a document, or
+// a Russian document with its English translation.
+type planned struct{ path, en string }
+
+// plan pairs the files: NAME.ru.* with NAME.en.* in the same folder, and
+// the --pair files; every other file is a unit of its own. It needs only
+// the names, so reading can start with the first unit.
+func (j *Job) plan(files []string) []planned {
+	taken := map[string]bool{}
+	pairOf := map[string]string{}
 	for _, p := range j.Config.Pairs {
-		ru, okR := byPath[p[0]]
-		en, okE := byPath[p[1]]
-		if okR && okE {
-			partner[ru], partner[en] = en, -1
-		}
+		pairOf[p[0]] = p[1]
+		taken[p[1]] = true
 	}
-	for i, r := range results {
-		if _, done := partner[i]; done {
-			continue
-		}
-		if base, ok := pairBase(r.Path, ".ru"); ok {
-			for k, r2 := range results {
-				if b2, ok := pairBase(r2.Path, ".en"); ok && b2 == base && k != i {
-					if _, taken := partner[k]; !taken {
-						partner[i], partner[k] = k, -1
-					}
-				}
+	english := map[string]string{} // base → NAME.en.* path
+	for _, f := range files {
+		if base, ok := pairBase(f, ".en"); ok && !taken[f] {
+			if _, dup := english[base]; !dup {
+				english[base] = f
 			}
 		}
 	}
-	var units []work
-	for i, r := range results {
-		p, ok := partner[i]
-		switch {
-		case !ok:
-			units = append(units, work{res: r})
-		case p >= 0:
-			en := results[p]
-			units = append(units, work{res: r, pairOf: &en})
+	for _, f := range files {
+		if _, explicit := pairOf[f]; explicit || taken[f] {
+			continue
+		}
+		if base, ok := pairBase(f, ".ru"); ok {
+			if en, found := english[base]; found && !taken[en] {
+				pairOf[f] = en
+				taken[en] = true
+			}
 		}
 	}
+	var units []planned
+	for _, f := range files {
+		if taken[f] {
+			continue
+		}
+		units = append(units, planned{path: f, en: pairOf[f]})
+	}
 	return units
+}
+
+// read reads, analyses and stores the files of a unit.
+func (j *Job) read(ctx context.Context, p planned) work {
+	w := work{res: j.Analyzer.ingestOne(ctx, p.path, j.Store)}
+	if p.en != "" {
+		en := j.Analyzer.ingestOne(ctx, p.en, j.Store)
+		w.pairOf = &en
+	}
+	return w
 }
 
 // pairBase returns the path without its extension and language suffix:
@@ -527,16 +528,12 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 		}
 	}
 	j.mu.Unlock()
+	// A flight stays in the map once closed: a document that looked in the
+	// memory before this one committed, and claims the key after, finds it
+	// finished and looks again instead of paying a second time.
 	var once sync.Once
 	release := func() {
 		once.Do(func() {
-			j.mu.Lock()
-			for k, ch := range mine {
-				if j.flights[k] == ch {
-					delete(j.flights, k)
-				}
-			}
-			j.mu.Unlock()
 			for _, ch := range mine {
 				close(ch)
 			}

@@ -110,7 +110,7 @@ func (e *jobEnv) job(srv *fake.Server, o jobOptions) *Job {
 		Glossary:  g,
 		Estimator: &TokenEstimator{Count: approxTokens, PriceIn: 1, PriceOut: 2},
 		Config: JobConfig{OutDir: e.out, Model: "fake-model", PromptVersion: translate.PromptVersion,
-			Endpoint: "fake", Workers: 2},
+			Endpoint: "fake"},
 	}
 	if srv != nil {
 		cfg := endpoint.Default()

@@ -139,8 +139,7 @@ type RunCmd struct {
 	DryRun   bool     `name:"dry-run" help:"Count tokens and estimate the cost; call no endpoint."`
 	MaxCost  float64  `name:"max-cost" help:"Stop cleanly before the estimated cost of the run would exceed this (0: no limit)."`
 	JSON     bool     `name:"json" help:"Print the report as JSON on stdout (it is always written to OUT/report.json)."`
-	Workers  int      `help:"Files read in parallel (default: number of CPUs)." default:"0"`
-	Parallel int      `help:"Documents translated at once (requests in flight stay bounded by --concurrency)." default:"4" env:"BITEXT_PARALLEL"`
+	Parallel int      `help:"Documents read and translated at once (requests in flight stay bounded by --concurrency)." default:"4" env:"BITEXT_PARALLEL"`
 	Paths    []string `arg:"" optional:"" name:"path" help:"Files or folders (read recursively)."`
 }
 
@@ -198,7 +197,7 @@ func (c *RunCmd) Run(app *App) error {
 		Glossary: g,
 		Log:      app.Log,
 		Config: pipeline.JobConfig{OutDir: c.Out, Model: cfg.Model, PromptVersion: translate.PromptVersion,
-			DryRun: c.DryRun, MaxCost: c.MaxCost, Pairs: c.Pair, Workers: c.Workers, Parallel: c.Parallel},
+			DryRun: c.DryRun, MaxCost: c.MaxCost, Pairs: c.Pair, Parallel: c.Parallel},
 	}
 	if client != nil || c.DryRun {
 		count := endpoint.NewTokens(cfg.Model).Count
