@@ -79,15 +79,14 @@ type Job struct {
 
 // Document actions in the report.
 const (
-	ActTranslated  = "translated"
-	ActAligned     = "aligned"
-	ActPassed      = "passed-through"
-	ActWaiting     = "waiting-for-endpoint"
-	ActEstimated   = "estimated"
-	ActCostLimit   = "stopped-at-cost-limit"
-	ActFailed      = "failed"
-	ActIncomplete  = "incomplete"
-	ActTranslation = "translation-of"
+	ActTranslated = "translated"
+	ActAligned    = "aligned"
+	ActPassed     = "passed-through"
+	ActWaiting    = "waiting-for-endpoint"
+	ActEstimated  = "estimated"
+	ActCostLimit  = "stopped-at-cost-limit"
+	ActFailed     = "failed"
+	ActIncomplete = "incomplete"
 )
 
 // DocReport is what happened to one input.
@@ -265,37 +264,47 @@ type planned struct{ path, en string }
 // the --pair files; every other file is a unit of its own. It needs only
 // the names, so reading can start with the first unit.
 func (j *Job) plan(files []string) []planned {
-	taken := map[string]bool{}
-	pairOf := map[string]string{}
+	// Paths are compared in absolute form: a --pair file may also have
+	// been found in a folder given on the command line.
+	key := func(p string) string {
+		if abs, err := filepath.Abs(p); err == nil {
+			return abs
+		}
+		return filepath.Clean(p)
+	}
+	taken := map[string]bool{}    // English sides, by key
+	pairOf := map[string]string{} // Russian key → English path
 	for _, p := range j.Config.Pairs {
-		pairOf[p[0]] = p[1]
-		taken[p[1]] = true
+		pairOf[key(p[0])] = p[1]
+		taken[key(p[1])] = true
 	}
 	english := map[string]string{} // base → NAME.en.* path
 	for _, f := range files {
-		if base, ok := pairBase(f, ".en"); ok && !taken[f] {
+		if base, ok := pairBase(key(f), ".en"); ok && !taken[key(f)] {
 			if _, dup := english[base]; !dup {
 				english[base] = f
 			}
 		}
 	}
 	for _, f := range files {
-		if _, explicit := pairOf[f]; explicit || taken[f] {
+		k := key(f)
+		if _, explicit := pairOf[k]; explicit || taken[k] {
 			continue
 		}
-		if base, ok := pairBase(f, ".ru"); ok {
-			if en, found := english[base]; found && !taken[en] {
-				pairOf[f] = en
-				taken[en] = true
+		if base, ok := pairBase(k, ".ru"); ok {
+			if en, found := english[base]; found && !taken[key(en)] {
+				pairOf[k] = en
+				taken[key(en)] = true
 			}
 		}
 	}
 	var units []planned
 	for _, f := range files {
-		if taken[f] {
+		k := key(f)
+		if taken[k] {
 			continue
 		}
-		units = append(units, planned{path: f, en: pairOf[f]})
+		units = append(units, planned{path: f, en: pairOf[k]})
 	}
 	return units
 }
