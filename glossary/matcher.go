@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/russian"
@@ -206,6 +207,27 @@ func stem(folded string) string {
 	return russian.Stem(folded, true)
 }
 
+// abbrevEndings are the case endings Russian adds to an abbreviation read
+// as a word: «МИДа», «МИДу», «МИДом», «МИДе».
+var abbrevEndings = map[string]bool{"а": true, "у": true, "ом": true, "е": true, "ы": true, "ов": true, "ам": true, "ами": true, "ах": true}
+
+// declinedAbbreviation splits «МИДом» into the abbreviation «МИД» when w is
+// at least two capitals followed by a lower-case case ending.
+func declinedAbbreviation(w string) (string, bool) {
+	caps := 0
+	for i, r := range w {
+		if unicode.IsUpper(r) {
+			caps++
+			continue
+		}
+		if caps < 2 || !abbrevEndings[w[i:]] {
+			return "", false
+		}
+		return w[:i], true
+	}
+	return "", false
+}
+
 // Len returns the number of entries the matcher was built with.
 func (m *Matcher) Len() int { return len(m.entries) }
 
@@ -213,6 +235,7 @@ func (m *Matcher) Len() int { return len(m.entries) }
 type tokenInfo struct {
 	token
 	exact, stem uint32
+	declined    uint32 // exact key of «МИД» for «МИДом»
 	gap         bool
 	forms       []int32
 }
@@ -255,6 +278,9 @@ func (m *Matcher) describe(text string, t token, buf *[]byte) tokenInfo {
 	ti := tokenInfo{token: t, gap: t.paren || gapShape(w)}
 	if id, ok := m.exact[w]; ok {
 		ti.exact = id
+	}
+	if base, ok := declinedAbbreviation(w); ok {
+		ti.declined = m.exact[base]
 	}
 	var n int
 	*buf, n = foldLower(*buf, w)
@@ -332,6 +358,22 @@ func (m *Matcher) walkFrom(text string, infos []tokenInfo, i, j int, node int32,
 	for ; j < len(infos); j++ {
 		t := &infos[j]
 		next, ok := m.step(node, t, j > i && t.brk)
+		// «МИДом» is also «МИД» with a case ending: follow that reading
+		// too when it leads elsewhere («МИДом России»).
+		if t.declined != 0 {
+			var extra uint32
+			if j > i && t.brk {
+				extra = brkBit
+			}
+			if alt, found := m.edges[uint64(node)<<32|uint64(t.declined|extra)]; found && (!ok || alt != next) {
+				for _, pid := range m.accept[alt] {
+					if m.caseOK(text, infos[i:j+1], pid) {
+						cands = append(cands, candidate{infos[i].start, t.end, i, j, pid})
+					}
+				}
+				cands = m.walkFrom(text, infos, i, j+1, alt, gaps, cands)
+			}
+		}
 		if j > i && t.gap && !t.brk && gaps < maxGap {
 			if !ok {
 				gaps++

@@ -1,0 +1,96 @@
+package glossary
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestFreshMatchingSet scores the matcher on a labelled set written by
+// someone who saw only the seed glossary, never the matcher or the other
+// test sets: an estimate of precision and recall on unseen text. It is
+// never used for tuning; the floor only catches a regression.
+func TestFreshMatchingSet(t *testing.T) {
+	path := filepath.Join("testdata", "fresh-matching.tsv")
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		t.Skip("no fresh matching set")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	g, err := os.Open(filepath.Join("..", "data", "glossary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	entries, _, err := Parse(g, CSV, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMatcher(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tp, fp, fn, cases, negatives int
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		sentence, ids, ok := strings.Cut(text, "\t")
+		if !ok {
+			t.Fatalf("%s:%d: no tab", path, line)
+		}
+		cases++
+		want := map[string]bool{}
+		if ids = strings.TrimSpace(ids); ids != "-" {
+			for _, id := range strings.Split(ids, ",") {
+				want[strings.TrimSpace(id)] = true
+			}
+		} else {
+			negatives++
+		}
+		got := map[string]bool{}
+		for _, mt := range m.Match(sentence) {
+			got[mt.ID] = true
+		}
+		var extra, missing []string
+		for id := range got {
+			if want[id] {
+				tp++
+			} else {
+				fp++
+				extra = append(extra, id)
+			}
+		}
+		for id := range want {
+			if !got[id] {
+				fn++
+				missing = append(missing, id)
+			}
+		}
+		if len(extra)+len(missing) > 0 && testing.Verbose() {
+			sort.Strings(extra)
+			sort.Strings(missing)
+			t.Logf("%s:%d: extra %v, missing %v: %s", path, line, extra, missing, sentence)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	p := float64(tp) / float64(max(1, tp+fp))
+	r := float64(tp) / float64(max(1, tp+fn))
+	t.Logf("fresh set: %d sentences (%d without a term): precision %.4f recall %.4f (%d true, %d false, %d missed)", cases, negatives, p, r, tp, fp, fn)
+	if p < 0.9 || r < 0.9 {
+		t.Errorf("precision %.4f / recall %.4f below the 0.9 floor", p, r)
+	}
+}
