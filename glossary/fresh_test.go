@@ -94,3 +94,88 @@ func TestFreshMatchingSet(t *testing.T) {
 		t.Errorf("precision %.4f / recall %.4f below the 0.9 floor", p, r)
 	}
 }
+
+// TestFreshVerificationSet scores the verifier on translations labelled by
+// someone who saw only the seed glossary and the verifier's contract.
+func TestFreshVerificationSet(t *testing.T) {
+	path := filepath.Join("testdata", "fresh-verification.tsv")
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		t.Skip("no fresh verification set")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	g, err := os.Open(filepath.Join("..", "data", "glossary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	entries, _, err := Parse(g, CSV, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMatcher(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := NewVerifier(entries)
+	var tp, fp, fn, cases, clean int
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		parts := strings.Split(text, "\t")
+		if len(parts) != 3 {
+			t.Fatalf("%s:%d: want 3 tab-separated fields, got %d", path, line, len(parts))
+		}
+		cases++
+		want := map[string]bool{}
+		if labels := strings.TrimSpace(parts[2]); labels != "-" {
+			for _, l := range strings.Split(labels, ",") {
+				want[strings.TrimSpace(l)] = true
+			}
+		} else {
+			clean++
+		}
+		got := map[string]bool{}
+		for _, viol := range v.Verify(m.Match(parts[0]), parts[1]) {
+			got[viol.ID+":"+string(viol.Kind)] = true
+		}
+		var extra, missing []string
+		for k := range got {
+			if want[k] {
+				tp++
+			} else {
+				fp++
+				extra = append(extra, k)
+			}
+		}
+		for k := range want {
+			if !got[k] {
+				fn++
+				missing = append(missing, k)
+			}
+		}
+		if len(extra)+len(missing) > 0 && testing.Verbose() {
+			sort.Strings(extra)
+			sort.Strings(missing)
+			t.Logf("%s:%d: extra %v, missing %v: %s | %s", path, line, extra, missing, parts[0], parts[1])
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	p := float64(tp) / float64(max(1, tp+fp))
+	r := float64(tp) / float64(max(1, tp+fn))
+	t.Logf("fresh set: %d translations (%d clean): violation precision %.4f recall %.4f (%d true, %d false, %d missed)", cases, clean, p, r, tp, fp, fn)
+	if p < 0.9 || r < 0.9 {
+		t.Errorf("precision %.4f / recall %.4f below the 0.9 floor", p, r)
+	}
+}
