@@ -387,19 +387,57 @@ func (v *Verifier) accept(occ []occurrence, inSource map[int]int) []occurrence {
 // position, then missing by entry id.
 func (v *Verifier) Verify(matches []Match, english string) []Violation {
 	want := make(map[int]int)
-	for _, m := range matches {
+	var skipped []int // indices of nested matches honoured through their outer entry
+	for mi, m := range matches {
 		ei, ok := v.byID[m.ID]
 		if !ok {
 			continue
 		}
 		if m.Nested && m.Parent >= 0 && m.Parent < len(matches) {
 			if pi, ok := v.byID[matches[m.Parent].ID]; ok && v.contains(pi, ei) {
+				skipped = append(skipped, mi)
 				continue
 			}
 		}
 		want[ei]++
 	}
-	occ := v.accept(v.find(tokenizeEN(english)), want)
+	tokens := tokenizeEN(english)
+	occ := v.accept(v.find(tokens), want)
+	// A nested entry is honoured through its outer entry only when the
+	// outer entry is rendered at all; when the outer entry is missing, the
+	// nested entry must appear on its own («Совет Безопасности ООН» as
+	// "the Security Council" lacks "UN"). An outer entry rendered in a
+	// forbidden way is one violation of its own: the words inside that span
+	// are not asked for again.
+	if len(skipped) > 0 {
+		seen := make(map[int]int)
+		for _, o := range occ {
+			seen[v.patterns[o.pattern].entry]++
+		}
+		added := false
+		for _, ni := range skipped {
+			n := matches[ni]
+			// Honoured if any other entry whose Russian span holds this one
+			// is rendered (the outer one, or one nested between them).
+			held := false
+			for qi, q := range matches {
+				if qi == ni || q.Start > n.Start || q.End < n.End || q.End-q.Start <= n.End-n.Start {
+					continue
+				}
+				if qe, ok := v.byID[q.ID]; ok && seen[qe] > 0 {
+					held = true
+					break
+				}
+			}
+			if !held {
+				want[v.byID[n.ID]]++
+				added = true
+			}
+		}
+		if added {
+			occ = v.accept(v.find(tokens), want)
+		}
+	}
 	got := make(map[int]int)
 	var out []Violation
 	for _, o := range occ {
