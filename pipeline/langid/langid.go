@@ -21,6 +21,10 @@ import (
 // language of its neighbours.
 const DefaultMinLetters = 12
 
+// dominantShare is the share of letters in one script above which that
+// script alone decides between languages written in different scripts.
+const dominantShare = 0.9
+
 // Detector detects languages. The zero value is not usable; call New.
 type Detector struct {
 	langs      []bitext.Lang
@@ -148,6 +152,15 @@ func (d *Detector) judge(text string, total, cyr, lat int) (bitext.Lang, float64
 	}
 	if l, ok := d.script["Latin"]; ok && lat == total {
 		return l, 1
+	}
+	// Nearly all letters in one such script (a Russian paragraph with a
+	// Latin name, an English one quoting «МИБ»): the alphabet still decides,
+	// and the models are spared.
+	if l, ok := d.script["Cyrillic"]; ok && float64(cyr) >= dominantShare*float64(total) {
+		return l, float64(cyr) / float64(total)
+	}
+	if l, ok := d.script["Latin"]; ok && float64(lat) >= dominantShare*float64(total) {
+		return l, float64(lat) / float64(total)
 	}
 	if d.lingua == nil {
 		if len(d.langs) == 1 {

@@ -33,6 +33,8 @@ var detectCases = []struct {
 	{"english sentence", "The consultations on international information security were held in Geneva.", bitext.English},
 	{"russian with latin names", "Делегацию возглавил посол N.Jaarsma, представитель Kingdom of the Netherlands в рабочей группе ООН.", bitext.Russian},
 	{"english with cyrillic quote", "The term «МИБ» is rendered in English as international information security, always.", bitext.English},
+	{"russian with a short latin code", "Проект резолюции A/RES/75/240 о достижениях в сфере информатизации и телекоммуникаций принят Генеральной Ассамблеей.", bitext.Russian},
+	{"english with a short cyrillic word", "The word «безопасность» is rendered as security in the final text of the resolution adopted by the Assembly.", bitext.English},
 	{"abbreviation only", "ООН", bitext.Unknown},
 	{"date only", "23.12.2024", bitext.Unknown},
 	{"empty", "", bitext.Unknown},
