@@ -762,7 +762,7 @@ func BenchmarkRunThroughput(b *testing.B) {
 	const latency, conc = 200 * time.Millisecond, 8
 	for _, shape := range []struct{ docs, n int }{{10, 100}, {1, 1000}} {
 		b.Run(fmt.Sprintf("docs=%d", shape.docs), func(b *testing.B) {
-			var ratio, net, calls, again float64
+			var ratio, net, calls, again, startup, tail float64
 			for b.Loop() {
 				b.StopTimer()
 				e := newJobEnv(b)
@@ -778,6 +778,18 @@ func BenchmarkRunThroughput(b *testing.B) {
 				}
 				n := srv.Calls()
 				ideal := time.Duration(n) * latency / conc
+				if rs := srv.Received(); len(rs) > 0 {
+					// Before the first request and after the last reply:
+					// reading, and aligning and writing the last document.
+					startup += rs[0].At.Sub(start).Seconds()
+					last := rs[0].At
+					for _, r := range rs {
+						if r.At.After(last) {
+							last = r.At
+						}
+					}
+					tail += (wall - last.Add(latency).Sub(start)).Seconds()
+				}
 				ratio += wall.Seconds() / ideal.Seconds()
 				calls += float64(n)
 				// The second run reads, aligns and writes everything again
@@ -792,6 +804,8 @@ func BenchmarkRunThroughput(b *testing.B) {
 			b.ReportMetric(net/float64(b.N), "net-wall/ideal")
 			b.ReportMetric(calls/float64(b.N), "calls")
 			b.ReportMetric(again/float64(b.N), "rerun-calls")
+			b.ReportMetric(1000*startup/float64(b.N), "ms-before-first-call")
+			b.ReportMetric(1000*tail/float64(b.N), "ms-after-last-reply")
 		})
 	}
 }

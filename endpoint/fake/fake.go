@@ -107,6 +107,7 @@ type Received struct {
 	User   string
 	Format string // response_format type, "" when none
 	Fault  Fault
+	At     time.Time // when the request arrived
 }
 
 // Server is a running fake endpoint. Close it when done.
@@ -351,7 +352,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error(), "invalid_json")
 		return
 	}
-	rec := Received{}
+	rec := Received{At: time.Now()}
 	for _, m := range req.Messages {
 		switch m.Role {
 		case "system":
