@@ -14,6 +14,9 @@
 //   - similarity to a translation of the source (a machine translation, line
 //     parallel to the source, as Bleualign uses): IDF-weighted overlap of
 //     character n-grams, normalised against the similarity of random pairs;
+//     with a translation of the target as well (Input.TgtMT), the mean of the
+//     two directions; sentences that are each other's clear best MT match
+//     are anchors, and the bead linking them earns a bonus;
 //   - anchors that need no translation: numbers, Latin-script and
 //     transliterated Cyrillic words (names, cognates), and the entries of an
 //     optional bilingual Dictionary (the glossary).
