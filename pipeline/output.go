@@ -90,8 +90,9 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 	conf := map[int64]float64{}
 	if len(ru) > 0 {
 		// The translation is one English text per Russian sentence: the
-		// check needs only small beads to show a merge or a shift.
-		opts := align.Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3}
+		// check needs only small beads near the diagonal to show a merge
+		// or a shift, so it searches a narrow band from the start.
+		opts := align.Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3, FullCells: 20000, Band: 4}
 		if j.Glossary != nil {
 			opts.Dictionary = j.Glossary
 		}
