@@ -15,41 +15,10 @@ import (
 // never used for tuning; the floor only catches a regression.
 func TestFreshMatchingSet(t *testing.T) {
 	path := filepath.Join("testdata", "fresh-matching.tsv")
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		t.Skip("no fresh matching set")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	g, err := os.Open(filepath.Join("..", "data", "glossary.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	entries, _, err := Parse(g, CSV, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := NewMatcher(entries)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, _ := seedGlossary(t)
 	var tp, fp, fn, cases, negatives int
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := sc.Text()
-		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		sentence, ids, ok := strings.Cut(text, "\t")
-		if !ok {
-			t.Fatalf("%s:%d: no tab", path, line)
-		}
+	eachCase(t, path, 2, func(line int, parts []string) {
+		sentence, ids := parts[0], parts[1]
 		cases++
 		want := map[string]bool{}
 		if ids = strings.TrimSpace(ids); ids != "-" {
@@ -83,10 +52,7 @@ func TestFreshMatchingSet(t *testing.T) {
 			sort.Strings(missing)
 			t.Logf("%s:%d: extra %v, missing %v: %s", path, line, extra, missing, sentence)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	})
 	p := float64(tp) / float64(max(1, tp+fp))
 	r := float64(tp) / float64(max(1, tp+fn))
 	t.Logf("fresh set: %d sentences (%d without a term): precision %.4f recall %.4f (%d true, %d false, %d missed)", cases, negatives, p, r, tp, fp, fn)
@@ -99,44 +65,11 @@ func TestFreshMatchingSet(t *testing.T) {
 // someone who saw only the seed glossary and the verifier's contract.
 func TestFreshVerificationSet(t *testing.T) {
 	path := filepath.Join("testdata", "fresh-verification.tsv")
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		t.Skip("no fresh verification set")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	g, err := os.Open(filepath.Join("..", "data", "glossary.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	entries, _, err := Parse(g, CSV, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := NewMatcher(entries)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := NewVerifier(entries)
+	m, v := seedGlossary(t)
 	var tp, fp, fn, cases, clean int
 	var etp, efp, efn int // by entry: is the entry flagged at all, whatever the kind
 	var stp, sfp, sfn int // by translation: is anything flagged
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := sc.Text()
-		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		parts := strings.Split(text, "\t")
-		if len(parts) != 3 {
-			t.Fatalf("%s:%d: want 3 tab-separated fields, got %d", path, line, len(parts))
-		}
+	eachCase(t, path, 3, func(line int, parts []string) {
 		cases++
 		want := map[string]bool{}
 		if labels := strings.TrimSpace(parts[2]); labels != "-" {
@@ -197,10 +130,7 @@ func TestFreshVerificationSet(t *testing.T) {
 			sort.Strings(missing)
 			t.Logf("%s:%d: extra %v, missing %v: %s | %s", path, line, extra, missing, parts[0], parts[1])
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	})
 	p := float64(tp) / float64(max(1, tp+fp))
 	r := float64(tp) / float64(max(1, tp+fn))
 	ep := float64(etp) / float64(max(1, etp+efp))
@@ -217,5 +147,55 @@ func TestFreshVerificationSet(t *testing.T) {
 	// longest entry. The floor is on translations and entries.
 	if sp < 0.95 || sr < 0.95 || ep < 0.85 || er < 0.85 {
 		t.Errorf("below the floor: by translation P %.4f R %.4f, by entry P %.4f R %.4f", sp, sr, ep, er)
+	}
+}
+
+// seedGlossary builds the matcher and verifier of data/glossary.csv.
+func seedGlossary(t *testing.T) (*Matcher, *Verifier) {
+	t.Helper()
+	g, err := os.Open(filepath.Join("..", "data", "glossary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	entries, _, err := Parse(g, CSV, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewMatcher(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, NewVerifier(entries)
+}
+
+// eachCase calls fn for every case line of a tab-separated labelled set
+// (blank lines and # comments skipped), skipping the test when the set is
+// absent.
+func eachCase(t *testing.T, path string, fields int, fn func(line int, parts []string)) {
+	t.Helper()
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		t.Skipf("%s not present", path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		text := sc.Text()
+		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		parts := strings.Split(text, "\t")
+		if len(parts) != fields {
+			t.Fatalf("%s:%d: want %d tab-separated fields, got %d", path, line, fields, len(parts))
+		}
+		fn(line, parts)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
 	}
 }
