@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -195,6 +196,9 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 	done := make([]bool, len(units))
 	parallel := max(1, j.Config.Parallel)
 	sem := make(chan struct{}, parallel)
+	// Reading is CPU work: no more documents read at once than there are
+	// cores, so that the first one is ready (and its requests sent) soon.
+	reading := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, u := range units {
 		if ctx.Err() != nil {
@@ -205,7 +209,10 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			reports[i] = j.process(ctx, j.read(ctx, u))
+			reading <- struct{}{}
+			w := j.read(ctx, u)
+			<-reading
+			reports[i] = j.process(ctx, w)
 			done[i] = true
 		}()
 	}
