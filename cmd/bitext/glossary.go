@@ -26,7 +26,7 @@ type GlossaryCmd struct {
 	Import    GlossaryImportCmd    `cmd:"" help:"Import entries from CSV, TSV or TBX (all or nothing)."`
 	Export    GlossaryExportCmd    `cmd:"" help:"Export the glossary as CSV, TSV or TBX."`
 	Match     GlossaryMatchCmd     `cmd:"" help:"Find glossary terms in Russian sentences, one per line."`
-	Check     GlossaryCheckCmd     `cmd:"" help:"Check English lines against the terms of their Russian lines."`
+	Check     GlossaryCheckCmd     `cmd:"" help:"Check English lines against the terms of their Russian lines (exit 1 when a violation is found)."`
 }
 
 // Help shows examples.
@@ -653,6 +653,10 @@ func (c *GlossaryCheckCmd) Run(app *App) error {
 	}
 	if !c.JSON {
 		fmt.Fprintf(app.Stderr, "%d lines, %d violations\n", lines, total)
+	}
+	if total > 0 {
+		// Like a linter: the check ran, and the English failed it.
+		return partialError("glossary check: %d violation(s) in %s", total, c.Tgt)
 	}
 	return nil
 }

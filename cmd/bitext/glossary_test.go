@@ -64,13 +64,17 @@ func TestGlossaryCommands(t *testing.T) {
 	os.WriteFile(ru, []byte("Делегации обсудили МИБ.\nМИД России выступил с заявлением.\n"), 0o644)
 	os.WriteFile(en, []byte("The delegations discussed IIB.\nThe Russian Foreign Ministry made a statement.\n"), 0o644)
 	code, out, errOut = runCLI(t, db, "", "glossary", "check", "--src", ru, "--tgt", en, "--json")
-	if code != 0 {
-		t.Fatalf("check: %d %s", code, errOut)
+	if code != exitPartial {
+		t.Fatalf("check with a violation: exit %d, want %d (%s)", code, exitPartial, errOut)
 	}
 	want := `{"line":1,"violations":[{"id":"iis-abbr","kind":"forbidden","expected":"international information security","found":"IIB"}]}` + "\n" +
 		`{"line":2,"violations":[]}` + "\n"
 	if out != want {
 		t.Errorf("check --json:\n got %s\nwant %s", out, want)
+	}
+	os.WriteFile(en, []byte("The delegations discussed international information security.\nThe Russian Foreign Ministry made a statement.\n"), 0o644)
+	if code, _, errOut := runCLI(t, db, "", "glossary", "check", "--src", ru, "--tgt", en); code != 0 {
+		t.Errorf("check of clean English: exit %d (%s)", code, errOut)
 	}
 	os.WriteFile(en, []byte("one line only\n"), 0o644)
 	if code, _, _ := runCLI(t, db, "", "glossary", "check", "--src", ru, "--tgt", en); code != exitUsage {
