@@ -365,7 +365,10 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		rec.Format = req.ResponseFormat.Type
 	}
 	_, fault := s.pick(rec)
-	if !sleep(r.Context(), s.opts.Latency) {
+	// The reply is prepared before the wait, so that a call takes the
+	// configured latency whatever the fake's own work costs.
+	content, finish := s.answer(rec.User, fault)
+	if !sleep(r.Context(), s.opts.Latency-time.Since(rec.At)) {
 		return
 	}
 	if !contains(s.opts.Models, req.Model) {
@@ -400,7 +403,6 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	content, finish := s.answer(rec.User, fault)
 	resp := map[string]any{
 		"id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": req.Model,
 		"choices": []map[string]any{{"index": 0, "finish_reason": finish,
