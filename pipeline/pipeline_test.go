@@ -123,8 +123,11 @@ func TestIngestStoresIsolatesFailuresAndDeduplicates(t *testing.T) {
 			t.Errorf("%s: status %s error %q; want failed naming the file", r.Path, r.Status, r.Error)
 		}
 	}
-	if res[15].Status != Unchanged || res[15].DocID != res[0].DocID {
-		t.Errorf("copy of the first file: %+v; want unchanged with doc id %d", res[15], res[0].DocID)
+	// The first file and its copy are read in parallel: whichever is stored
+	// first, the other finds the same content.
+	a, b := res[0], res[15]
+	if a.DocID != b.DocID || a.Status == b.Status || (a.Status != Stored && a.Status != Unchanged) || (b.Status != Stored && b.Status != Unchanged) {
+		t.Errorf("a file and its copy: %s/%d and %s/%d; want one stored, one unchanged, the same document", a.Status, a.DocID, b.Status, b.DocID)
 	}
 	s := Summarize(res)
 	if s.Stored != 12 || s.Failed != 3 || s.Unchanged != 1 {
