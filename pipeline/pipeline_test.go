@@ -125,9 +125,9 @@ func TestIngestStoresIsolatesFailuresAndDeduplicates(t *testing.T) {
 	}
 	// The first file and its copy are read in parallel: whichever is stored
 	// first, the other finds the same content.
-	a, b := res[0], res[15]
-	if a.DocID != b.DocID || a.Status == b.Status || (a.Status != Stored && a.Status != Unchanged) || (b.Status != Stored && b.Status != Unchanged) {
-		t.Errorf("a file and its copy: %s/%d and %s/%d; want one stored, one unchanged, the same document", a.Status, a.DocID, b.Status, b.DocID)
+	orig, cp := res[0], res[15]
+	if orig.DocID != cp.DocID || orig.Status == cp.Status || (orig.Status != Stored && orig.Status != Unchanged) || (cp.Status != Stored && cp.Status != Unchanged) {
+		t.Errorf("a file and its copy: %s/%d and %s/%d; want one stored, one unchanged, the same document", orig.Status, orig.DocID, cp.Status, cp.DocID)
 	}
 	s := Summarize(res)
 	if s.Stored != 12 || s.Failed != 3 || s.Unchanged != 1 {
