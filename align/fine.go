@@ -392,20 +392,10 @@ func (f *fine) at(p, q int) int {
 
 // chanSim is the normalised similarity of a bead in one channel.
 func (f *fine) chanSim(c *channel, i, j, a, b int) float64 {
-	ms, mt := c.srcSum[i]-c.srcSum[i-a], c.tgtSum[j]-c.tgtSum[j-b]
-	if ms+mt == 0 {
+	if c.srcSum[i]-c.srcSum[i-a]+c.tgtSum[j]-c.tgtSum[j-b] == 0 {
 		return 0
 	}
-	ov := 0.0
-	for p := i - a; p < i; p++ {
-		for q := j - b; q < j; q++ {
-			if k := f.at(p, q); k >= 0 {
-				ov += float64(c.pair[k])
-			}
-		}
-	}
-	base := c.base
-	return (dice(ov, ms, mt) - base) / (1 - base)
+	return (f.rawDice(c, i, j, a, b) - c.base) / (1 - c.base)
 }
 
 // sim is the combined evidence that source [i-a, i) and target [j-b, j)

@@ -87,31 +87,27 @@ func readLinesArg(name, path string) ([]string, error) {
 }
 
 func (c *AlignCmd) readMT(n int) ([]string, error) {
-	if c.MT == "" {
-		return nil, nil
-	}
-	mt, err := readLinesArg("--mt", c.MT)
-	if err != nil {
-		return nil, err
-	}
-	if len(mt) != n {
-		return nil, usageErrorf("--mt %s has %d lines, the source has %d sentences", c.MT, len(mt), n)
-	}
-	return mt, nil
+	return readParallel("--mt", c.MT, "source", n)
 }
 
 func (c *AlignCmd) readTgtMT(m int) ([]string, error) {
-	if c.TgtMT == "" {
+	return readParallel("--tgt-mt", c.TgtMT, "target", m)
+}
+
+// readParallel reads a translation given with flag, which must have one
+// line per sentence of the side it translates; an empty path means none.
+func readParallel(flag, path, side string, n int) ([]string, error) {
+	if path == "" {
 		return nil, nil
 	}
-	mt, err := readLinesArg("--tgt-mt", c.TgtMT)
+	lines, err := readLinesArg(flag, path)
 	if err != nil {
 		return nil, err
 	}
-	if len(mt) != m {
-		return nil, usageErrorf("--tgt-mt %s has %d lines, the target has %d sentences", c.TgtMT, len(mt), m)
+	if len(lines) != n {
+		return nil, usageErrorf("%s %s has %d lines, the %s has %d sentences", flag, path, len(lines), side, n)
 	}
-	return mt, nil
+	return lines, nil
 }
 
 func (c *AlignCmd) runPresplit(app *App, opts align.Options) error {
