@@ -125,6 +125,12 @@ type Options struct {
 	// (default 12 with MT, 32 without: the coarse path is less sure when
 	// only lengths and anchors guide it).
 	Band int
+	// Diagonal lays the search band around the straight line from the
+	// first to the last sentence pair instead of a coarse path: for a
+	// target that is known to follow the source sentence by sentence (a
+	// translation made one segment at a time), where only small local
+	// differences are looked for. It saves the coarse pass.
+	Diagonal bool
 	// Embeddings, when not nil, hold a sentence vector for every source and
 	// target sentence (see Embedder); their cosine adds to the score.
 	Embeddings *Embeddings
@@ -198,9 +204,12 @@ func Align(ctx context.Context, in Input, opts Options) ([]Bead, error) {
 	}
 	f := newFine(in, opts)
 	var bd *band
-	if (n+1)*(m+1) <= opts.FullCells {
+	switch {
+	case (n+1)*(m+1) <= opts.FullCells:
 		bd = fullBand(n, m)
-	} else {
+	case opts.Diagonal:
+		bd = projectBand(diagonal(n, m), 1, n, m, opts.Band)
+	default:
 		d := newDense(f, opts)
 		p, err := coarsePath(ctx, d.halve(), opts)
 		if err != nil {
@@ -220,6 +229,17 @@ func Align(ctx context.Context, in Input, opts Options) ([]Bead, error) {
 		beads[k] = b
 	}
 	return beads, nil
+}
+
+// diagonal is the path of single steps closest to the straight line from
+// (0, 0) to (n, m).
+func diagonal(n, m int) []point {
+	k := max(n, m)
+	p := make([]point, 0, k+1)
+	for t := 0; t <= k; t++ {
+		p = append(p, point{t * n / k, t * m / k})
+	}
+	return p
 }
 
 // coarsePath finds a path through a dense level, recursing to a coarser one

@@ -285,6 +285,44 @@ func TestSyntheticLarge(t *testing.T) {
 	}
 }
 
+// TestDiagonal: a band laid around the diagonal instead of a coarse path
+// finds the same alignment when the target follows the source closely, and
+// still shows a merge and a dropped sentence.
+func TestDiagonal(t *testing.T) {
+	in, _ := synthetic(2000, 3)
+	gold := syntheticGold(2000)
+	coarse, err := Align(context.Background(), in, Options{FullCells: 10_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	diag, err := Align(context.Background(), in, Options{FullCells: 10_000, Diagonal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCover(t, diag, len(in.Src), len(in.Tgt))
+	cs, ds := Count(gold, coarse).Scores(), Count(gold, diag).Scores()
+	if ds.Strict.F1 < cs.Strict.F1-0.01 {
+		t.Errorf("diagonal band: strict F1 %.3f, coarse path %.3f", ds.Strict.F1, cs.Strict.F1)
+	}
+	// The pipeline's check: one translation per sentence, one of them
+	// holding two sentences' text and the next one empty of meaning.
+	src := in.Src[:300]
+	tgt := append([]string(nil), in.MT[:300]...)
+	tgt[120], tgt[121] = tgt[120]+" "+tgt[121], "ok ."
+	beads, err := Align(context.Background(), Input{Src: src, Tgt: tgt},
+		Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3, FullCells: 1000, Band: 4, Diagonal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCover(t, beads, len(src), len(tgt))
+	for _, b := range beads {
+		if slices.Contains(b.Src, 120) && !(len(b.Src) == 2 && b.Src[1] == 121 && len(b.Tgt) == 1 && b.Tgt[0] == 120) &&
+			!(len(b.Src) == 2 && b.Src[1] == 121 && len(b.Tgt) == 2) {
+			t.Errorf("sentence 120 (merged with 121 in the target) is in bead %v:%v", b.Src, b.Tgt)
+		}
+	}
+}
+
 func TestCancel(t *testing.T) {
 	in, _ := synthetic(3000, 5)
 	ctx, cancel := context.WithCancel(context.Background())

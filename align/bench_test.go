@@ -96,3 +96,18 @@ func syntheticGold(n int) []Bead {
 	}
 	return gold
 }
+
+// BenchmarkCheck1k is the pipeline's check of its own translation: 1,000
+// source sentences against one translation each, small beads, a narrow
+// band around the diagonal.
+func BenchmarkCheck1k(b *testing.B) {
+	in, _ := synthetic(1_000, 7)
+	in.Tgt, in.MT = in.MT, nil
+	opts := Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3, Band: 4, Diagonal: true, FullCells: 20_000}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Align(context.Background(), in, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

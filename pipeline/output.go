@@ -92,7 +92,7 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 		// The translation is one English text per Russian sentence: the
 		// check needs only small beads near the diagonal to show a merge
 		// or a shift, so it searches a narrow band from the start.
-		opts := align.Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3, FullCells: 20000, Band: 4}
+		opts := align.Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3, FullCells: 20000, Band: 4, Diagonal: true}
 		if j.Glossary != nil {
 			opts.Dictionary = j.Glossary
 		}

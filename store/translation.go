@@ -128,8 +128,10 @@ func (db *DB) SaveSegment(ctx context.Context, s *Segment, mem *Memory) error {
 // transaction: all or none.
 func (db *DB) SaveSegments(ctx context.Context, saves []SegmentSave) error {
 	return db.Write(ctx, func(tx *sqlx.Tx) error {
+		var st segmentStmts
+		defer st.close()
 		for i := range saves {
-			if err := saveSegment(ctx, tx, &saves[i].Segment, saves[i].Memory); err != nil {
+			if err := st.save(ctx, tx, &saves[i].Segment, saves[i].Memory); err != nil {
 				return err
 			}
 		}
@@ -137,37 +139,72 @@ func (db *DB) SaveSegments(ctx context.Context, saves []SegmentSave) error {
 	})
 }
 
-func saveSegment(ctx context.Context, tx *sqlx.Tx, s *Segment, mem *Memory) error {
-	res, err := tx.ExecContext(ctx, `UPDATE segments SET state = ?, target = ?, origin = ?, reason = ?,
-		violations = ?, terms = ?, term_sig = ?, model = ?, prompt_version = ?, glossary_version = ?, attempts = ?,
-		confidence = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE sentence_id = ?`,
-		s.State, s.Target, s.Origin, s.Reason, s.Violations, s.Terms, s.TermSig, s.Model, s.PromptVersion,
-		s.GlossaryVersion, s.Attempts, s.Confidence, s.SentenceID)
+// segmentStmts are the statements that save segments, prepared once per
+// transaction when first needed (a group commit saves hundreds).
+type segmentStmts struct {
+	update, memory *sqlx.Stmt
+}
+
+func (st *segmentStmts) close() {
+	for _, s := range []*sqlx.Stmt{st.update, st.memory} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+func (st *segmentStmts) save(ctx context.Context, tx *sqlx.Tx, s *Segment, mem *Memory) error {
+	if st.update == nil {
+		var err error
+		st.update, err = tx.PreparexContext(ctx, `UPDATE segments SET state = ?, target = ?, origin = ?, reason = ?,
+			violations = ?, terms = ?, term_sig = ?, model = ?, prompt_version = ?, glossary_version = ?, attempts = ?,
+			confidence = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE sentence_id = ?`)
+		if err != nil {
+			return fmt.Errorf("save segment %d: %w", s.Idx, err)
+		}
+	}
+	res, err := st.update.ExecContext(ctx, s.State, s.Target, s.Origin, s.Reason, s.Violations, s.Terms, s.TermSig,
+		s.Model, s.PromptVersion, s.GlossaryVersion, s.Attempts, s.Confidence, s.SentenceID)
 	if err != nil {
 		return fmt.Errorf("save segment %d: %w", s.Idx, err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("save segment %d of document %d: %w", s.Idx, s.DocID, ErrNotFound)
 	}
-	if mem != nil {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO translation_memory
+	if mem == nil {
+		return nil
+	}
+	if st.memory == nil {
+		st.memory, err = tx.PreparexContext(ctx, `INSERT INTO translation_memory
 			(key, source, target, state, violations, model, prompt_version, glossary_version)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET target = excluded.target, state = excluded.state,
-			violations = excluded.violations`, mem.Key, mem.Source, mem.Target, mem.State, mem.Violations,
-			mem.Model, mem.PromptVersion, mem.GlossaryVersion); err != nil {
+			violations = excluded.violations`)
+		if err != nil {
 			return fmt.Errorf("save memory for segment %d: %w", s.Idx, err)
 		}
+	}
+	if _, err := st.memory.ExecContext(ctx, mem.Key, mem.Source, mem.Target, mem.State, mem.Violations,
+		mem.Model, mem.PromptVersion, mem.GlossaryVersion); err != nil {
+		return fmt.Errorf("save memory for segment %d: %w", s.Idx, err)
 	}
 	return nil
 }
 
 // SetConfidences stores the alignment confidence of segments.
 func (db *DB) SetConfidences(ctx context.Context, conf map[int64]float64) error {
+	if len(conf) == 0 {
+		return nil
+	}
 	return db.Write(ctx, func(tx *sqlx.Tx) error {
+		st, err := tx.PreparexContext(ctx, `UPDATE segments SET confidence = ? WHERE sentence_id = ?`)
+		if err != nil {
+			return fmt.Errorf("store confidences: %w", err)
+		}
+		defer st.Close()
 		for id, c := range conf {
-			if _, err := tx.ExecContext(ctx, `UPDATE segments SET confidence = ? WHERE sentence_id = ?`, c, id); err != nil {
-				return err
+			if _, err := st.ExecContext(ctx, c, id); err != nil {
+				return fmt.Errorf("store the confidence of sentence %d: %w", id, err)
 			}
 		}
 		return nil

@@ -238,7 +238,10 @@ func (t *Translator) Translate(ctx context.Context, doc Document) (Result, error
 	var wg sync.WaitGroup
 	var fatalOnce sync.Once
 	var fatal error
-	for range min(t.opts.Concurrency, len(batches)) {
+	// Twice as many workers as request slots: while one worker checks a
+	// reply (parsing, glossary verification), another is already waiting
+	// for the slot that reply freed, so the endpoint never idles on our CPU.
+	for range min(2*t.opts.Concurrency, len(batches)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

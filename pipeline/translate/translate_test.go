@@ -170,7 +170,7 @@ func (h *harness) checkComplete(t *testing.T, doc Document, res Result) map[Stat
 
 // TestEveryFaultRecovers injects each fault into the first and third calls
 // of a 12-segment document in batches of 4: the run ends with every segment
-// translated, and the calls stay within the batches plus the faults.
+// translated, and the calls stay within the batches plus the faults' cost.
 func TestEveryFaultRecovers(t *testing.T) {
 	for _, f := range fake.AllFaults {
 		t.Run(f.String(), func(t *testing.T) {
@@ -186,9 +186,11 @@ func TestEveryFaultRecovers(t *testing.T) {
 			if counts[Verified] != 12 {
 				t.Errorf("states %v, want all 12 verified", counts)
 			}
-			// 3 batches; each fault costs at most one extra call.
-			if calls := h.srv.Calls(); calls > 3+2 {
-				t.Errorf("%d HTTP calls, want at most 5", calls)
+			// 3 batches; a fault costs one extra call, or two when it
+			// falls on a batch's retry (the batch is then halved): with
+			// two workers per request slot, call 3 may be call 1's retry.
+			if calls := h.srv.Calls(); calls > 3+2*2 {
+				t.Errorf("%d HTTP calls, want at most 7", calls)
 			}
 		})
 	}
