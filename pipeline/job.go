@@ -114,6 +114,10 @@ type DocReport struct {
 	Cost        float64        `json:"cost,omitempty"`
 	Outputs     []string       `json:"outputs,omitempty"`
 	Error       string         `json:"error,omitempty"`
+
+	// unsaved: some segment states could not be committed, so the outputs
+	// are written from the database, not from what the run holds.
+	unsaved bool
 }
 
 // Report is the machine-readable outcome of a run (report.json).
@@ -368,23 +372,7 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 		dr.Action, dr.Error = ActFailed, fmt.Sprintf("%s: %v", r.Path, err)
 		return dr
 	}
-	ids, err := j.Store.SentenceIDs(ctx, doc.ID)
-	if err != nil {
-		return fail(err)
-	}
-	var seeds []store.SegmentSeed
-	for _, p := range doc.Paragraphs {
-		if p.Lang == bitext.English {
-			continue // English paragraphs of a mixed document pass through
-		}
-		for _, s := range p.Sentences {
-			seeds = append(seeds, store.SegmentSeed{SentenceID: ids[s.Index], Idx: s.Index, Source: s.Text})
-		}
-	}
-	if err := j.Store.EnsureSegments(ctx, doc.ID, seeds); err != nil {
-		return fail(err)
-	}
-	segs, err := j.Store.Segments(ctx, doc.ID)
+	segs, err := j.Store.TrackSegments(ctx, doc.ID, string(bitext.English))
 	if err != nil {
 		return fail(err)
 	}
@@ -419,27 +407,49 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 		}
 		todo = append(todo, s)
 	}
+	var chk *checker
+	if len(todo) > 0 && len(segs) >= checkWindow+checkMargin && j.Translator != nil && !j.Config.DryRun {
+		// A large document is checked by the aligner while it is being
+		// translated (see check.go).
+		order := make([]int, len(segs))
+		for i := range segs {
+			order[i] = segs[i].Idx
+		}
+		chk = newChecker(ctx, j.checkOptions(), order)
+		defer chk.stop()
+		waiting := make(map[int]bool, len(todo))
+		for _, s := range todo {
+			waiting[s.Idx] = true
+		}
+		for i := range segs {
+			if s := &segs[i]; !waiting[s.Idx] {
+				chk.resolve(s.Idx, s.Done(), s.Source, s.Target)
+			}
+		}
+	}
 	if len(todo) > 0 {
 		var err error
-		if todo, err = j.fromMemory(ctx, todo, hits, gver, &dr); err != nil {
+		if todo, err = j.fromMemory(ctx, todo, hits, gver, &dr, chk); err != nil {
 			return fail(err)
 		}
 	}
 	if len(todo) > 0 {
-		if err := j.translateDeduplicated(ctx, r, todo, hits, gver, &dr); err != nil {
+		if err := j.translateDeduplicated(ctx, r, todo, hits, gver, &dr, chk); err != nil {
 			return fail(err)
 		}
 	}
-	// Reload the committed state and write the outputs.
-	segs, err = j.Store.Segments(ctx, doc.ID)
-	if err != nil {
-		return fail(err)
+	// The segments hold what was committed, unless a commit failed: then
+	// the outputs show the database.
+	if dr.unsaved {
+		if segs, err = j.Store.Segments(ctx, doc.ID); err != nil {
+			return fail(err)
+		}
 	}
 	j.summarise(&dr, segs)
 	if dr.Action == ActWaiting || dr.Action == ActEstimated || dr.Action == ActCostLimit {
 		return dr
 	}
-	if err := j.writeTranslation(ctx, doc, segs, &dr); err != nil {
+	if err := j.writeTranslation(ctx, doc, segs, &dr, chk); err != nil {
 		return fail(err)
 	}
 	if dr.Segments[store.SegPending] > 0 {
@@ -483,7 +493,7 @@ func (j *Job) key(s *store.Segment, hits map[int][]translate.TermHit) string {
 
 // fromMemory fills the segments the translation memory knows and returns
 // the others.
-func (j *Job) fromMemory(ctx context.Context, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport) ([]*store.Segment, error) {
+func (j *Job) fromMemory(ctx context.Context, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport, chk *checker) ([]*store.Segment, error) {
 	keys := make([]string, len(todo))
 	for i, s := range todo {
 		keys[i] = j.key(s, hits)
@@ -505,6 +515,7 @@ func (j *Job) fromMemory(ctx context.Context, todo []*store.Segment, hits map[in
 		if err := j.Store.SaveSegment(ctx, s, nil); err != nil {
 			return nil, err
 		}
+		chk.resolve(s.Idx, s.Done(), s.Source, s.Target)
 		dr.FromMemory++
 	}
 	return left, nil
@@ -514,7 +525,7 @@ func (j *Job) fromMemory(ctx context.Context, todo []*store.Segment, hits map[in
 // repeated in the document is translated once and copied, and a sentence
 // that another document of the run is translating right now is waited for
 // and then served by the translation memory.
-func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport) error {
+func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport, chk *checker) error {
 	share := j.Translator != nil && !j.Config.DryRun
 	rep := map[string]*store.Segment{} // key → the segment translated for it
 	var own, dups, waiting []*store.Segment
@@ -557,7 +568,7 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 	}
 	defer release()
 	if len(own) > 0 {
-		if act := j.translateSegments(ctx, r, own, hits, gver, dr); act != "" {
+		if act := j.translateSegments(ctx, r, own, hits, gver, dr, chk); act != "" {
 			dr.Action = act
 			return nil
 		}
@@ -574,12 +585,12 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 				return nil
 			}
 		}
-		left, err := j.fromMemory(ctx, waiting, hits, gver, dr)
+		left, err := j.fromMemory(ctx, waiting, hits, gver, dr, chk)
 		if err != nil {
 			return err
 		}
 		if len(left) > 0 {
-			if act := j.translateSegments(ctx, r, left, hits, gver, dr); act != "" {
+			if act := j.translateSegments(ctx, r, left, hits, gver, dr, chk); act != "" {
 				dr.Action = act
 				return nil
 			}
@@ -590,6 +601,7 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 	for _, d := range dups {
 		src := rep[j.key(d, hits)]
 		if !src.Done() {
+			chk.resolve(d.Idx, false, d.Source, "")
 			continue // failed or unfinished: the next run tries again
 		}
 		d.State, d.Target, d.Origin, d.Violations, d.Reason = src.State, src.Target, "memory", src.Violations, ""
@@ -598,6 +610,7 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 		if err := j.Store.SaveSegment(ctx, d, nil); err != nil {
 			return err
 		}
+		chk.resolve(d.Idx, true, d.Source, d.Target)
 		dr.FromMemory++
 	}
 	return nil
@@ -606,7 +619,7 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 // translateSegments sends the segments to the endpoint and commits each
 // result as it comes. It returns a document action when the document could
 // not be translated now.
-func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport) string {
+func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport, chk *checker) string {
 	texts := make([]string, len(todo))
 	for i, s := range todo {
 		texts[i] = s.Source
@@ -701,6 +714,7 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 				Target: s.Target, State: s.State, Violations: s.Violations, Model: s.Model, PromptVersion: s.PromptVersion,
 				GlossaryVersion: gver}
 		}
+		chk.resolve(s.Idx, s.Done(), s.Source, s.Target)
 		pending <- store.SegmentSave{Segment: *s, Memory: mem}
 	}
 	res, err := j.Translator(onResult).Translate(ctx, tdoc)
@@ -713,6 +727,7 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 		dr.Error = fmt.Sprintf("%s: %v", r.Path, err)
 	}
 	if saveErr != nil {
+		dr.unsaved = true
 		dr.Error = strings.TrimPrefix(fmt.Sprintf("%s; %d segment(s) could not be stored, first: %v", dr.Error, saveFailures, saveErr), "; ")
 	}
 	return ""

@@ -44,7 +44,7 @@ type PairsFile struct {
 
 // writeTranslation writes NAME.en.txt and the pairs files of a translated
 // document, with each pair's confidence from the aligner.
-func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs []store.Segment, dr *DocReport) error {
+func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs []store.Segment, dr *DocReport, chk *checker) error {
 	byIdx := make(map[int]*store.Segment, len(segs))
 	for i := range segs {
 		byIdx[segs[i].Idx] = &segs[i]
@@ -89,16 +89,9 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 	}
 	conf := map[int64]float64{}
 	if len(ru) > 0 {
-		// The translation is one English text per Russian sentence: the
-		// check needs only small beads near the diagonal to show a merge
-		// or a shift, so it searches a narrow band from the start.
-		opts := align.Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3, FullCells: 20000, Band: 4, Diagonal: true}
-		if j.Glossary != nil {
-			opts.Dictionary = j.Glossary
-		}
-		beads, err := align.Align(ctx, align.Input{Src: ru, Tgt: tr}, opts)
+		beads, err := chk.finish(ctx, ru, tr, j.checkOptions())
 		if err != nil {
-			return fmt.Errorf("align translation: %w", err)
+			return err
 		}
 		for _, b := range beads {
 			for _, si := range b.Src {

@@ -221,3 +221,35 @@ func TestWriteRollsBackOnError(t *testing.T) {
 		t.Fatalf("count = %d, %v; want 0 after rollback", n, err)
 	}
 }
+
+// TestTrackSegments: segments are created for the sentences outside
+// English paragraphs only, once; tracking again keeps their state.
+func TestTrackSegments(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	doc := sampleDoc("track")
+	if _, err := db.SaveDocument(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	segs, err := db.TrackSegments(ctx, doc.ID, string(bitext.English))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(segs) != 1 || segs[0].Idx != 2 || segs[0].Source != "Новый абзац." || segs[0].State != SegPending {
+		t.Fatalf("segments %+v, want only sentence 2, pending", segs)
+	}
+	segs[0].State, segs[0].Target, segs[0].Origin = SegTranslated, "New paragraph.", "model"
+	if err := db.SaveSegment(ctx, &segs[0], nil); err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.TrackSegments(ctx, doc.ID, string(bitext.English))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != 1 || again[0].State != SegTranslated || again[0].Target != "New paragraph." {
+		t.Fatalf("tracking again gave %+v, want the translated segment kept", again)
+	}
+	if _, err := db.TrackSegments(ctx, 999, "en"); err != nil {
+		t.Fatalf("a document without sentences: %v", err)
+	}
+}

@@ -1,0 +1,226 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/bitext/bitext/align"
+)
+
+// The aligner checks each translated document: the English of every
+// sentence against its Russian, to catch what the segment ids hide (a reply
+// that merged two sentences' English into one id and shifted the rest). A
+// large document is checked while it is being translated: as the finished
+// sentences form a longer and longer prefix of the document, a background
+// goroutine aligns that prefix window by window, so that after the last
+// reply only the tail is left to align.
+
+// checkOptions are the aligner's options for the check: one English text
+// per Russian sentence, so only small beads near the diagonal can show a
+// merge or a shift.
+func (j *Job) checkOptions() align.Options {
+	opts := align.Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3, FullCells: 20000, Band: 4, Diagonal: true}
+	if j.Glossary != nil {
+		opts.Dictionary = j.Glossary
+	}
+	return opts
+}
+
+// Window sizes of the progressive check: a window of checkWindow +
+// checkMargin sentences is aligned and its beads that end within the first
+// checkWindow sentences are kept; the margin gives the beads near the
+// window's end their right context.
+const (
+	checkWindow = 192
+	checkMargin = 32
+)
+
+// checker aligns a document's finished sentences progressively.
+type checker struct {
+	opts align.Options
+
+	mu    sync.Mutex
+	pos   map[int]int // sentence index → position in the document order
+	known []bool      // the position has its final state
+	done  []bool      // … and it is translated (paired in the check)
+	src   []string
+	tgt   []string
+	next  int // first position without a final state
+	wake  chan struct{}
+	quit  chan struct{}
+	ended chan struct{}
+	once  sync.Once
+	// flushed asks the goroutine to catch up and close the channel sent
+	flushed chan chan struct{}
+
+	// owned by the goroutine until ended is closed
+	scanned int      // positions moved into ru/tr
+	ru, tr  []string // the finished sentences' Russian and English, in order
+	beads   []align.Bead
+	ci, cj  int // ru[:ci] and tr[:cj] are covered by beads
+	windows int // windows aligned
+	err     error
+}
+
+// newChecker starts the progressive check of sentences in document order
+// (their indices). Resolve reports each sentence's final state; finish
+// stops the goroutine and aligns the rest.
+func newChecker(ctx context.Context, opts align.Options, order []int) *checker {
+	c := &checker{opts: opts, pos: make(map[int]int, len(order)), known: make([]bool, len(order)),
+		done: make([]bool, len(order)), src: make([]string, len(order)), tgt: make([]string, len(order)),
+		wake: make(chan struct{}, 1), quit: make(chan struct{}), ended: make(chan struct{}),
+		flushed: make(chan chan struct{})}
+	for p, idx := range order {
+		c.pos[idx] = p
+	}
+	go c.loop(ctx)
+	return c
+}
+
+// resolve records the final state of sentence idx: translated (with its
+// Russian and English) or not (failed, waiting).
+func (c *checker) resolve(idx int, translated bool, ru, en string) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	p, ok := c.pos[idx]
+	if ok && !c.known[p] {
+		c.known[p], c.done[p], c.src[p], c.tgt[p] = true, translated, ru, en
+		for c.next < len(c.known) && c.known[c.next] {
+			c.next++
+		}
+	}
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (c *checker) loop(ctx context.Context) {
+	defer close(c.ended)
+	for {
+		select {
+		case <-c.quit:
+			return
+		case <-ctx.Done():
+			return
+		case <-c.wake:
+			c.advance(ctx)
+		case r := <-c.flushed:
+			c.advance(ctx)
+			close(r)
+		}
+	}
+}
+
+// advance takes the newly finished prefix and aligns every full window.
+func (c *checker) advance(ctx context.Context) {
+	c.mu.Lock()
+	for ; c.scanned < c.next; c.scanned++ {
+		if c.done[c.scanned] {
+			c.ru = append(c.ru, c.src[c.scanned])
+			c.tr = append(c.tr, c.tgt[c.scanned])
+		}
+	}
+	c.mu.Unlock()
+	for c.err == nil && ctx.Err() == nil && len(c.ru)-max(c.ci, c.cj) >= checkWindow+checkMargin {
+		c.window(ctx)
+		c.windows++
+	}
+}
+
+// flush waits until everything resolved so far has been checked (tests).
+func (c *checker) flush() {
+	r := make(chan struct{})
+	c.flushed <- r
+	<-r
+}
+
+// window aligns the next window and keeps its beads that end within the
+// first checkWindow sentences of both sides.
+func (c *checker) window(ctx context.Context) {
+	ie, je := min(c.ci+checkWindow+checkMargin, len(c.ru)), min(c.cj+checkWindow+checkMargin, len(c.tr))
+	beads, err := align.Align(ctx, align.Input{Src: c.ru[c.ci:ie], Tgt: c.tr[c.cj:je]}, c.opts)
+	if err != nil {
+		c.err = err
+		return
+	}
+	ni, nj := c.ci, c.cj
+	for _, b := range beads {
+		ei, ej := ni, nj
+		if len(b.Src) > 0 {
+			ei = c.ci + b.Src[len(b.Src)-1] + 1
+		}
+		if len(b.Tgt) > 0 {
+			ej = c.cj + b.Tgt[len(b.Tgt)-1] + 1
+		}
+		if ei-c.ci > checkWindow || ej-c.cj > checkWindow {
+			break
+		}
+		c.beads = append(c.beads, shift(b, c.ci, c.cj))
+		ni, nj = ei, ej
+	}
+	if ni == c.ci && nj == c.cj {
+		// No bead fits (cannot happen with beads of at most three
+		// sentences): keep the whole window rather than loop.
+		for _, b := range beads {
+			c.beads = append(c.beads, shift(b, c.ci, c.cj))
+		}
+		ni, nj = ie, je
+	}
+	c.ci, c.cj = ni, nj
+}
+
+// stop ends the background work and waits for it (c may be nil).
+func (c *checker) stop() {
+	if c == nil {
+		return
+	}
+	c.once.Do(func() { close(c.quit) })
+	<-c.ended
+}
+
+func shift(b align.Bead, di, dj int) align.Bead {
+	out := b
+	out.Src = make([]int, len(b.Src))
+	for k, x := range b.Src {
+		out.Src[k] = x + di
+	}
+	out.Tgt = make([]int, len(b.Tgt))
+	for k, x := range b.Tgt {
+		out.Tgt[k] = x + dj
+	}
+	return out
+}
+
+// finish stops the background work (c may be nil: there was none) and
+// returns the beads of the whole check of ru against tr (the finished
+// sentences of the document as committed). The beads found in the
+// background are kept when they were found on exactly these sentences; the
+// rest is aligned now.
+func (c *checker) finish(ctx context.Context, ru, tr []string, opts align.Options) ([]align.Bead, error) {
+	var beads []align.Bead
+	ci, cj := 0, 0
+	if c != nil {
+		c.stop()
+		if c.err == nil && c.ci <= len(ru) && c.cj <= len(tr) &&
+			slices.Equal(c.ru[:c.ci], ru[:c.ci]) && slices.Equal(c.tr[:c.cj], tr[:c.cj]) {
+			beads, ci, cj = c.beads, c.ci, c.cj
+		}
+	}
+	if ci == len(ru) && cj == len(tr) {
+		return beads, nil
+	}
+	rest, err := align.Align(ctx, align.Input{Src: ru[ci:], Tgt: tr[cj:]}, opts)
+	if err != nil {
+		return nil, fmt.Errorf("align translation: %w", err)
+	}
+	for _, b := range rest {
+		beads = append(beads, shift(b, ci, cj))
+	}
+	return beads, nil
+}
