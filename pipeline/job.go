@@ -372,10 +372,38 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 		dr.Action, dr.Error = ActFailed, fmt.Sprintf("%s: %v", r.Path, err)
 		return dr
 	}
-	segs, err := j.Store.TrackSegments(ctx, doc.ID, string(bitext.English))
-	if err != nil {
-		return fail(err)
+	// The segments are tracked in the database while the glossary is
+	// matched against the sentences: one waits on SQLite, the other on
+	// the CPU.
+	type tracked struct {
+		segs []store.Segment
+		err  error
 	}
+	tc := make(chan tracked, 1)
+	go func() {
+		segs, err := j.Store.TrackSegments(ctx, doc.ID, string(bitext.English))
+		tc <- tracked{segs, err}
+	}()
+	type matched struct {
+		text string
+		hits []translate.TermHit
+	}
+	early := map[int]matched{}
+	if j.Glossary != nil {
+		for _, p := range doc.Paragraphs {
+			if p.Lang == bitext.English {
+				continue
+			}
+			for _, s := range p.Sentences {
+				early[s.Index] = matched{s.Text, j.Glossary.Match(s.Text)}
+			}
+		}
+	}
+	t := <-tc
+	if t.err != nil {
+		return fail(t.err)
+	}
+	segs := t.segs
 	gver := ""
 	if j.Glossary != nil {
 		gver = j.Glossary.Version()
@@ -386,7 +414,12 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 		s := &segs[i]
 		var h []translate.TermHit
 		if j.Glossary != nil {
-			h = j.Glossary.Match(s.Source)
+			if m, ok := early[s.Idx]; ok && m.text == s.Source {
+				h = m.hits
+			} else {
+				// stored by an earlier version that cut sentences otherwise
+				h = j.Glossary.Match(s.Source)
+			}
 		}
 		hits[s.Idx] = h
 		sig := j.signature(h)
@@ -441,6 +474,7 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 	// The segments hold what was committed, unless a commit failed: then
 	// the outputs show the database.
 	if dr.unsaved {
+		var err error
 		if segs, err = j.Store.Segments(ctx, doc.ID); err != nil {
 			return fail(err)
 		}
@@ -635,7 +669,7 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 	if j.Translator == nil {
 		return ActWaiting
 	}
-	if j.Estimator != nil {
+	if j.Estimator != nil && j.Config.MaxCost > 0 {
 		_, _, cost := j.Estimator.Estimate(texts)
 		j.mu.Lock()
 		over := j.Config.MaxCost > 0 && (j.capHit || j.spent+cost > j.Config.MaxCost)
@@ -654,7 +688,7 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 	for _, s := range todo {
 		id := strconv.Itoa(s.Idx)
 		bySeg[id] = s
-		tdoc.Segments = append(tdoc.Segments, translate.Segment{ID: id, Text: s.Source})
+		tdoc.Segments = append(tdoc.Segments, translate.Segment{ID: id, Text: s.Source, Hits: hits[s.Idx], Matched: j.Glossary != nil})
 	}
 	if j.Progress != nil {
 		j.Progress.Grow(len(todo))

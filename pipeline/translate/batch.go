@@ -74,6 +74,7 @@ func balance(batches [][]*unit, slots int) [][]*unit {
 // ("" inside a word cut between characters, " " otherwise).
 type piece struct {
 	text, glue string
+	tokens     int // when known (a text within the limit), else 0
 }
 
 // cutPieces cuts text into pieces of at most maxTokens tokens, at spaces.
@@ -81,8 +82,8 @@ type piece struct {
 // pieces, joined with their glue, hold every word of text in order. Text
 // within the limit comes back whole and untouched.
 func cutPieces(text string, maxTokens int, count func(string) int) []piece {
-	if count(text) <= maxTokens {
-		return []piece{{text: text}}
+	if n := count(text); n <= maxTokens {
+		return []piece{{text: text, tokens: n}}
 	}
 	var pieces []piece
 	var cur strings.Builder

@@ -63,6 +63,11 @@ func (s State) rank() int {
 type Segment struct {
 	ID   string // the caller's id, returned in the result
 	Text string
+	// Hits, when Matched, are the glossary entries the caller already
+	// found in Text (Options.Terms.Match); the translator then does not
+	// match the segment again unless it must cut it into pieces.
+	Hits    []TermHit
+	Matched bool
 }
 
 // Document is what one Translate call works on.
@@ -219,8 +224,15 @@ func (t *Translator) Translate(ctx context.Context, doc Document) (Result, error
 			if len(pieces) > 1 {
 				id += "." + strconv.Itoa(p+1)
 			}
-			u := &unit{wireID: id, seg: i, piece: p, glue: pc.glue, source: pc.text, tokens: t.opts.CountTokens(pc.text)}
-			if t.opts.Terms != nil {
+			u := &unit{wireID: id, seg: i, piece: p, glue: pc.glue, source: pc.text, tokens: pc.tokens}
+			if u.tokens == 0 {
+				u.tokens = t.opts.CountTokens(pc.text)
+			}
+			switch {
+			case t.opts.Terms == nil:
+			case s.Matched && len(pieces) == 1:
+				u.hits = s.Hits
+			default:
 				u.hits = t.opts.Terms.Match(pc.text)
 			}
 			us[p] = u

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -411,5 +412,58 @@ func TestThousandSegmentsWithFaults(t *testing.T) {
 	}
 	if h.srv.Calls() > 2*batches+200 {
 		t.Errorf("%d HTTP calls for %d batches", h.srv.Calls(), batches)
+	}
+}
+
+// countingTerms counts the calls of Match.
+type countingTerms struct {
+	mapTerms
+	calls *atomic.Int32
+}
+
+func (c countingTerms) Match(ru string) []TermHit {
+	c.calls.Add(1)
+	return c.mapTerms.Match(ru)
+}
+
+// TestPrematchedHits: hits the caller already matched are used as they are
+// (the glossary is not matched again), except for a segment cut into
+// pieces, whose pieces are matched one by one.
+func TestPrematchedHits(t *testing.T) {
+	var calls atomic.Int32
+	terms := countingTerms{mapTerms{entries: []TermHit{iis}}, &calls}
+	h := newHarness(t, fakeOptions(), Options{Terms: terms, MaxPieceTokens: 40, MaxBatchTokens: 400}, nil)
+	hit := iis
+	hit.Source = "МИБ"
+	long := strings.Repeat("Стороны обсудили вопросы сотрудничества в области МИБ. ", 12)
+	doc := Document{Name: "pre", Segments: []Segment{
+		{ID: "a", Text: "Стороны обсудили МИБ.", Hits: []TermHit{hit}, Matched: true},
+		{ID: "b", Text: "Консультации прошли в Москве.", Matched: true},
+		{ID: "c", Text: long, Hits: []TermHit{hit}, Matched: true},
+	}}
+	pieces := len(cutPieces(long, 40, approx))
+	if pieces < 2 {
+		t.Fatalf("the long segment is %d piece(s); the test needs it cut", pieces)
+	}
+	res, err := h.tr.Translate(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := int(calls.Load()); got != pieces {
+		t.Errorf("Match called %d times, want %d (only the pieces of the cut segment)", got, pieces)
+	}
+	var system string
+	for _, r := range h.srv.Received() {
+		if strings.Contains(r.User, "Стороны обсудили МИБ.") {
+			system = r.System
+		}
+	}
+	if !strings.Contains(system, iis.Target) {
+		t.Errorf("the batch of segment a does not carry its pre-matched term; system message:\n%s", system)
+	}
+	for _, r := range res.Segments {
+		if r.State != Verified && r.State != Translated {
+			t.Errorf("%s: %s (%s)", r.ID, r.State, r.Reason)
+		}
 	}
 }
