@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -87,11 +88,22 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 		}
 		pairs = append(pairs, p)
 	}
+	// The English text is written while the pairs are checked, and the
+	// confidences are stored while the pairs files are written.
+	base := j.outName(doc)
+	enPath := filepath.Join(j.Config.OutDir, base+".en.txt")
+	enDone := make(chan error, 1)
+	go func() { enDone <- writeFileAtomic(enPath, []byte(en.String())) }()
+	confDone := make(chan error, 1)
+	confDone <- nil
+	wait := func() error {
+		return errors.Join(<-enDone, <-confDone)
+	}
 	conf := map[int64]float64{}
 	if len(ru) > 0 {
 		beads, err := chk.finish(ctx, ru, tr, j.checkOptions())
 		if err != nil {
-			return err
+			return errors.Join(err, wait())
 		}
 		for _, b := range beads {
 			for _, si := range b.Src {
@@ -108,9 +120,8 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 				conf[segs[i].SentenceID] = pairs[i].Confidence
 			}
 		}
-		if err := j.Store.SetConfidences(ctx, conf); err != nil {
-			return err
-		}
+		<-confDone
+		go func() { confDone <- j.Store.SetConfidences(ctx, conf) }()
 	}
 	dr.Pairs = len(pairs)
 	for _, p := range pairs {
@@ -118,13 +129,11 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 			dr.LowConf++
 		}
 	}
-	base := j.outName(doc)
-	enPath := filepath.Join(j.Config.OutDir, base+".en.txt")
-	if err := writeFileAtomic(enPath, []byte(en.String())); err != nil {
+	out, err := j.writePairs(base, PairsFile{Document: doc.Name, Source: doc.Path, Pairs: pairs})
+	if err := wait(); err != nil {
 		return err
 	}
 	dr.Outputs = append(dr.Outputs, enPath)
-	out, err := j.writePairs(base, PairsFile{Document: doc.Name, Source: doc.Path, Pairs: pairs})
 	dr.Outputs = append(dr.Outputs, out...)
 	return err
 }
