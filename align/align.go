@@ -129,7 +129,8 @@ type Options struct {
 	// first to the last sentence pair instead of a coarse path: for a
 	// target that is known to follow the source sentence by sentence (a
 	// translation made one segment at a time), where only small local
-	// differences are looked for. It saves the coarse pass.
+	// differences are looked for. It saves the coarse pass, and the full
+	// table of a small document (FullCells does not apply).
 	Diagonal bool
 	// Embeddings, when not nil, hold a sentence vector for every source and
 	// target sentence (see Embedder); their cosine adds to the score.
@@ -205,10 +206,10 @@ func Align(ctx context.Context, in Input, opts Options) ([]Bead, error) {
 	f := newFine(in, opts)
 	var bd *band
 	switch {
-	case (n+1)*(m+1) <= opts.FullCells:
-		bd = fullBand(n, m)
 	case opts.Diagonal:
 		bd = projectBand(diagonal(n, m), 1, n, m, opts.Band)
+	case (n+1)*(m+1) <= opts.FullCells:
+		bd = fullBand(n, m)
 	default:
 		d := newDense(f, opts)
 		p, err := coarsePath(ctx, d.halve(), opts)

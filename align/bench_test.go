@@ -103,7 +103,7 @@ func syntheticGold(n int) []Bead {
 func BenchmarkCheck1k(b *testing.B) {
 	in, _ := synthetic(1_000, 7)
 	in.Tgt, in.MT = in.MT, nil
-	opts := Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3, Band: 4, Diagonal: true, FullCells: 20_000}
+	opts := Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3, Band: 6, Diagonal: true}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Align(context.Background(), in, opts); err != nil {

@@ -61,28 +61,68 @@ func hashString(seed uint32, s string) uint32 {
 
 // foldText lowercases s, removes diacritics, transliterates Cyrillic into
 // Latin letters and turns everything that is not a letter or digit into a
-// single space. The result is padded with one space on each side.
+// single space. The result is padded with one space on each side. It
+// gives what folding the canonical decomposition (NFD) of s would give,
+// but decomposes only the characters that have a decomposition: ASCII and
+// most Cyrillic letters go straight through.
 func foldText(s string, translit bool) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte(' ')
 	space := true
-	for _, r := range norm.NFD.String(s) {
+	var emit func(r rune)
+	emit = func(r rune) {
+		switch {
+		case r < utf8.RuneSelf:
+			switch {
+			case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
+			case 'A' <= r && r <= 'Z':
+				r += 'a' - 'A'
+			default:
+				if !space {
+					b.WriteByte(' ')
+					space = true
+				}
+				return
+			}
+			b.WriteByte(byte(r))
+			space = false
+			return
+		case 0xAC00 <= r && r <= 0xD7A3: // Hangul syllables decompose by rule
+			for _, x := range norm.NFD.String(string(r)) {
+				emit(x)
+			}
+			return
+		case !plainCyrillic(r):
+			var buf [utf8.UTFMax]byte
+			n := utf8.EncodeRune(buf[:], r)
+			if d := norm.NFD.Properties(buf[:n]).Decomposition(); d != nil {
+				for _, x := range string(d) {
+					emit(x)
+				}
+				return
+			}
+		}
 		switch {
 		case unicode.Is(unicode.Mn, r):
-			continue
+			return
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			r = unicode.ToLower(r)
 			if translit {
+				if 0x430 <= r && r < 0x450 {
+					b.WriteString(cyrBasic[r-0x430])
+					space = false
+					return
+				}
 				if t, ok := cyrLatin[r]; ok {
 					b.WriteString(t)
 					space = false
-					continue
+					return
 				}
 				if t, ok := latinFold[r]; ok {
 					b.WriteString(t)
 					space = false
-					continue
+					return
 				}
 			}
 			b.WriteRune(r)
@@ -94,11 +134,29 @@ func foldText(s string, translit bool) string {
 			}
 		}
 	}
+	for _, r := range s {
+		emit(r)
+	}
 	if !space {
 		b.WriteByte(' ')
 	}
 	return b.String()
 }
+
+// plainCyrillic reports whether r is a basic Russian letter without a
+// canonical decomposition (all of А–я except Й and й).
+func plainCyrillic(r rune) bool {
+	return 0x410 <= r && r < 0x450 && r != 'Й' && r != 'й'
+}
+
+// cyrBasic is cyrLatin for а–я, indexed by r − 'а'.
+var cyrBasic = func() [32]string {
+	var t [32]string
+	for r := rune(0x430); r < 0x450; r++ {
+		t[r-0x430] = cyrLatin[r]
+	}
+	return t
+}()
 
 // cyrLatin transliterates Russian letters the way English-language media
 // spell Russian names (BGN/PCGN-like): «Крутских» → "krutskikh".

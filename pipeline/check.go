@@ -18,10 +18,11 @@ import (
 // reply only the tail is left to align.
 
 // checkOptions are the aligner's options for the check: one English text
-// per Russian sentence, so only small beads near the diagonal can show a
-// merge or a shift.
+// per Russian sentence, so small beads in a band of ±6 sentences around the
+// diagonal show a merge or a shift (a reply would have to merge more than
+// six sentences in a row to escape it).
 func (j *Job) checkOptions() align.Options {
-	opts := align.Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3, FullCells: 20000, Band: 4, Diagonal: true}
+	opts := align.Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3, Band: 6, Diagonal: true}
 	if j.Glossary != nil {
 		opts.Dictionary = j.Glossary
 	}
