@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -261,5 +263,67 @@ func TestTrackSegments(t *testing.T) {
 	}
 	if got[0].Confidence == nil || *got[0].Confidence != 0.25 {
 		t.Errorf("confidence %v, want 0.25", got[0].Confidence)
+	}
+}
+
+// TestSaveSegmentsRoundTrip: a group commit stores every field of every
+// segment and its memory entry; a segment saved twice in a group keeps its
+// last state; a group with an unknown segment is refused whole, naming it.
+func TestSaveSegmentsRoundTrip(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	doc := sampleDoc("save")
+	doc.Paragraphs[0].Lang = bitext.Russian
+	if _, err := db.SaveDocument(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	segs, err := db.TrackSegments(ctx, doc.ID, string(bitext.English))
+	if err != nil || len(segs) != 3 {
+		t.Fatalf("tracked %d segments (%v), want 3", len(segs), err)
+	}
+	conf := 0.75
+	a, b := segs[0], segs[1]
+	a.State, a.Target, a.Origin, a.Reason = SegNeedsReview, "First, with a \"quote\" and\ttab.", "model", ""
+	a.Violations, a.Terms, a.TermSig = `[{"term_id":"iis"}]`, `[{"id":"iis"}]`, "sig-a"
+	a.Model, a.PromptVersion, a.GlossaryVersion, a.Attempts, a.Confidence = "m", "ru-en/1", "g1", 3, &conf
+	b.State, b.Reason, b.Attempts = SegFailed, "reply cut short", 2
+	b2 := b
+	b2.State, b2.Target, b2.Origin, b2.Reason = SegVerified, "Second.", "memory", ""
+	mem := &Memory{Key: "k-a", Source: a.Source, Target: a.Target, State: a.State, Violations: a.Violations,
+		Model: "m", PromptVersion: "ru-en/1", GlossaryVersion: "g1"}
+	if err := db.SaveSegments(ctx, []SegmentSave{{Segment: a, Memory: mem}, {Segment: b}, {Segment: b2}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Segments(ctx, doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := got[0]
+	if g.State != a.State || g.Target != a.Target || g.Origin != a.Origin || g.Violations != a.Violations ||
+		g.Terms != a.Terms || g.TermSig != a.TermSig || g.Model != a.Model || g.PromptVersion != a.PromptVersion ||
+		g.GlossaryVersion != a.GlossaryVersion || g.Attempts != 3 || g.Confidence == nil || *g.Confidence != conf {
+		t.Errorf("segment 0 stored as %+v, want %+v", g, a)
+	}
+	if got[1].State != SegVerified || got[1].Target != "Second." || got[1].Reason != "" || got[1].Confidence != nil {
+		t.Errorf("segment 1 stored as %+v, want the group's last state", got[1])
+	}
+	if got[2].State != SegPending {
+		t.Errorf("segment 2 changed: %+v", got[2])
+	}
+	m, err := db.LookupMemory(ctx, []string{"k-a"})
+	if err != nil || m["k-a"].Target != a.Target || m["k-a"].State != a.State {
+		t.Errorf("memory %+v (%v)", m, err)
+	}
+	// An unknown segment: nothing of the group is stored.
+	c := segs[2]
+	c.State, c.Target = SegTranslated, "Third."
+	ghost := c
+	ghost.SentenceID, ghost.Idx = 987654, 41
+	err = db.SaveSegments(ctx, []SegmentSave{{Segment: c}, {Segment: ghost}})
+	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "segment 41") {
+		t.Fatalf("saving an unknown segment: %v, want ErrNotFound naming segment 41", err)
+	}
+	if got, _ := db.Segments(ctx, doc.ID); got[2].State != SegPending {
+		t.Errorf("the refused group was partly stored: %+v", got[2])
 	}
 }

@@ -125,70 +125,120 @@ func (db *DB) SaveSegment(ctx context.Context, s *Segment, mem *Memory) error {
 }
 
 // SaveSegments commits several segment states (and memory entries) in one
-// transaction: all or none.
+// transaction: all or none. The group is passed to SQLite as one JSON
+// array per table, so that a group of hundreds of replies costs two
+// statements, not hundreds.
 func (db *DB) SaveSegments(ctx context.Context, saves []SegmentSave) error {
+	if len(saves) == 0 {
+		return nil
+	}
+	// The last state of a segment saved twice in the group wins.
+	last := make(map[int64]int, len(saves))
+	for i := range saves {
+		last[saves[i].Segment.SentenceID] = i
+	}
+	var segs []segmentRow
+	var mems []memoryRow
+	for i := range saves {
+		if last[saves[i].Segment.SentenceID] == i {
+			segs = append(segs, newSegmentRow(&saves[i].Segment))
+		}
+		if m := saves[i].Memory; m != nil {
+			mems = append(mems, memoryRow{m.Key, m.Source, m.Target, m.State, m.Violations, m.Model, m.PromptVersion, m.GlossaryVersion})
+		}
+	}
+	segJSON, err := json.Marshal(segs)
+	if err != nil {
+		return fmt.Errorf("save segments: %w", err)
+	}
 	return db.Write(ctx, func(tx *sqlx.Tx) error {
-		var st segmentStmts
-		defer st.close()
-		for i := range saves {
-			if err := st.save(ctx, tx, &saves[i].Segment, saves[i].Memory); err != nil {
-				return err
-			}
+		res, err := tx.ExecContext(ctx, `UPDATE segments SET state = j.state, target = j.target, origin = j.origin,
+			reason = j.reason, violations = j.violations, terms = j.terms, term_sig = j.term_sig, model = j.model,
+			prompt_version = j.prompt_version, glossary_version = j.glossary_version, attempts = j.attempts,
+			confidence = j.confidence, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+			FROM (SELECT value ->> '$.sentence_id' AS sentence_id, value ->> '$.state' AS state,
+				value ->> '$.target' AS target, value ->> '$.origin' AS origin, value ->> '$.reason' AS reason,
+				value ->> '$.violations' AS violations, value ->> '$.terms' AS terms,
+				value ->> '$.term_sig' AS term_sig, value ->> '$.model' AS model,
+				value ->> '$.prompt_version' AS prompt_version, value ->> '$.glossary_version' AS glossary_version,
+				value ->> '$.attempts' AS attempts, value ->> '$.confidence' AS confidence
+				FROM json_each(?)) AS j
+			WHERE segments.sentence_id = j.sentence_id`, string(segJSON))
+		if err != nil {
+			return fmt.Errorf("save %d segment(s): %w", len(segs), err)
+		}
+		if n, _ := res.RowsAffected(); n != int64(len(segs)) {
+			return missingSegment(ctx, tx, segs)
+		}
+		if len(mems) == 0 {
+			return nil
+		}
+		memJSON, err := json.Marshal(mems)
+		if err != nil {
+			return fmt.Errorf("save translation memory: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO translation_memory
+			(key, source, target, state, violations, model, prompt_version, glossary_version)
+			SELECT value ->> '$.key', value ->> '$.source', value ->> '$.target', value ->> '$.state',
+				value ->> '$.violations', value ->> '$.model', value ->> '$.prompt_version',
+				value ->> '$.glossary_version'
+			FROM json_each(?) WHERE true
+			ON CONFLICT (key) DO UPDATE SET target = excluded.target, state = excluded.state,
+			violations = excluded.violations`, string(memJSON)); err != nil {
+			return fmt.Errorf("save translation memory (%d entries): %w", len(mems), err)
 		}
 		return nil
 	})
 }
 
-// segmentStmts are the statements that save segments, prepared once per
-// transaction when first needed (a group commit saves hundreds).
-type segmentStmts struct {
-	update, memory *sqlx.Stmt
+// segmentRow is a segment's new state as SaveSegments sends it to SQLite.
+type segmentRow struct {
+	SentenceID      int64    `json:"sentence_id"`
+	DocID           int64    `json:"doc_id"`
+	Idx             int      `json:"idx"`
+	State           string   `json:"state"`
+	Target          string   `json:"target"`
+	Origin          string   `json:"origin"`
+	Reason          string   `json:"reason"`
+	Violations      string   `json:"violations"`
+	Terms           string   `json:"terms"`
+	TermSig         string   `json:"term_sig"`
+	Model           string   `json:"model"`
+	PromptVersion   string   `json:"prompt_version"`
+	GlossaryVersion string   `json:"glossary_version"`
+	Attempts        int      `json:"attempts"`
+	Confidence      *float64 `json:"confidence"`
 }
 
-func (st *segmentStmts) close() {
-	for _, s := range []*sqlx.Stmt{st.update, st.memory} {
-		if s != nil {
-			s.Close()
-		}
-	}
+func newSegmentRow(s *Segment) segmentRow {
+	return segmentRow{s.SentenceID, s.DocID, s.Idx, s.State, s.Target, s.Origin, s.Reason, s.Violations, s.Terms,
+		s.TermSig, s.Model, s.PromptVersion, s.GlossaryVersion, s.Attempts, s.Confidence}
 }
 
-func (st *segmentStmts) save(ctx context.Context, tx *sqlx.Tx, s *Segment, mem *Memory) error {
-	if st.update == nil {
-		var err error
-		st.update, err = tx.PreparexContext(ctx, `UPDATE segments SET state = ?, target = ?, origin = ?, reason = ?,
-			violations = ?, terms = ?, term_sig = ?, model = ?, prompt_version = ?, glossary_version = ?, attempts = ?,
-			confidence = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE sentence_id = ?`)
-		if err != nil {
-			return fmt.Errorf("save segment %d: %w", s.Idx, err)
+// memoryRow is a translation memory entry as SaveSegments sends it.
+type memoryRow struct {
+	Key             string `json:"key"`
+	Source          string `json:"source"`
+	Target          string `json:"target"`
+	State           string `json:"state"`
+	Violations      string `json:"violations"`
+	Model           string `json:"model"`
+	PromptVersion   string `json:"prompt_version"`
+	GlossaryVersion string `json:"glossary_version"`
+}
+
+// missingSegment names a segment of the group that does not exist.
+func missingSegment(ctx context.Context, tx *sqlx.Tx, segs []segmentRow) error {
+	for _, s := range segs {
+		var n int
+		if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM segments WHERE sentence_id = ?`, s.SentenceID); err != nil {
+			return fmt.Errorf("save segment %d of document %d: %w", s.Idx, s.DocID, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("save segment %d of document %d: %w", s.Idx, s.DocID, ErrNotFound)
 		}
 	}
-	res, err := st.update.ExecContext(ctx, s.State, s.Target, s.Origin, s.Reason, s.Violations, s.Terms, s.TermSig,
-		s.Model, s.PromptVersion, s.GlossaryVersion, s.Attempts, s.Confidence, s.SentenceID)
-	if err != nil {
-		return fmt.Errorf("save segment %d: %w", s.Idx, err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("save segment %d of document %d: %w", s.Idx, s.DocID, ErrNotFound)
-	}
-	if mem == nil {
-		return nil
-	}
-	if st.memory == nil {
-		st.memory, err = tx.PreparexContext(ctx, `INSERT INTO translation_memory
-			(key, source, target, state, violations, model, prompt_version, glossary_version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (key) DO UPDATE SET target = excluded.target, state = excluded.state,
-			violations = excluded.violations`)
-		if err != nil {
-			return fmt.Errorf("save memory for segment %d: %w", s.Idx, err)
-		}
-	}
-	if _, err := st.memory.ExecContext(ctx, mem.Key, mem.Source, mem.Target, mem.State, mem.Violations,
-		mem.Model, mem.PromptVersion, mem.GlossaryVersion); err != nil {
-		return fmt.Errorf("save memory for segment %d: %w", s.Idx, err)
-	}
-	return nil
+	return fmt.Errorf("save segments: %w", ErrNotFound)
 }
 
 // SetConfidences stores the alignment confidence of segments.
