@@ -46,3 +46,30 @@ func BenchmarkSaveSegments(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSaveDocument stores a document of 1,000 sentences and tracks
+// its segments: what a run does before its first request.
+func BenchmarkSaveDocument(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "b.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var ss []bitext.Sentence
+	for i := range 1000 {
+		ss = append(ss, bitext.Sentence{Index: i, Span: bitext.Span{Start: i * 70, End: i*70 + 69},
+			Text: fmt.Sprintf("Предложение номер %d о международной информационной безопасности.", i)})
+	}
+	for n := 0; b.Loop(); n++ {
+		doc := &bitext.Document{Name: "b", Path: "b", Hash: fmt.Sprint("h", n), Format: "text", Encoding: "utf-8", Lang: bitext.Russian, Text: "x"}
+		doc.Paragraphs = []bitext.Paragraph{{Lang: bitext.Russian, Span: bitext.Span{End: 70000}, Sentences: ss}}
+		if _, err := db.SaveDocument(ctx, doc); err != nil {
+			b.Fatal(err)
+		}
+		segs, err := db.TrackSegments(ctx, doc.ID, string(bitext.English))
+		if err != nil || len(segs) != 1000 {
+			b.Fatalf("%d segments, %v", len(segs), err)
+		}
+	}
+}
