@@ -63,7 +63,7 @@ func TestAlignerCheckCatchesShift(t *testing.T) {
 		t.Fatal(err)
 	}
 	var dr DocReport
-	if err := j.writeTranslation(ctx, doc, segs, &dr, nil); err != nil {
+	if err := j.writeTranslation(ctx, doc, segs, &dr, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(filepath.Join(e.out, "shift.pairs.json"))

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -114,10 +115,6 @@ type DocReport struct {
 	Cost        float64        `json:"cost,omitempty"`
 	Outputs     []string       `json:"outputs,omitempty"`
 	Error       string         `json:"error,omitempty"`
-
-	// unsaved: some segment states could not be committed, so the outputs
-	// are written from the database, not from what the run holds.
-	unsaved bool
 }
 
 // Report is the machine-readable outcome of a run (report.json).
@@ -466,24 +463,32 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 			return fail(err)
 		}
 	}
+	cm := &commits{}
+	defer cm.wait() // every return waits for the replies to be stored
 	if len(todo) > 0 {
-		if err := j.translateDeduplicated(ctx, r, todo, hits, gver, &dr, chk); err != nil {
+		if err := j.translateDeduplicated(ctx, r, todo, hits, gver, &dr, chk, cm); err != nil {
 			return fail(err)
 		}
 	}
-	// The segments hold what was committed, unless a commit failed: then
-	// the outputs show the database.
-	if dr.unsaved {
-		var err error
-		if segs, err = j.Store.Segments(ctx, doc.ID); err != nil {
-			return fail(err)
-		}
-	}
+	// The outputs are written from the segments as they were committed
+	// (the last commits finish meanwhile; writeTranslation waits for them
+	// before it stores the confidences). If a commit failed, they are
+	// written again from the database.
 	j.summarise(&dr, segs)
 	if dr.Action == ActWaiting || dr.Action == ActEstimated || dr.Action == ActCostLimit {
 		return dr
 	}
-	if err := j.writeTranslation(ctx, doc, segs, &dr, chk); err != nil {
+	err := j.writeTranslation(ctx, doc, segs, &dr, chk, cm)
+	if n, serr := cm.wait(); serr != nil {
+		dr.Error = strings.TrimPrefix(fmt.Sprintf("%s; %d segment(s) could not be stored, first: %v", dr.Error, n, serr), "; ")
+		if segs, err = j.Store.Segments(ctx, doc.ID); err != nil {
+			return fail(err)
+		}
+		j.summarise(&dr, segs)
+		dr.Outputs, dr.LowConf = nil, 0
+		err = j.writeTranslation(ctx, doc, segs, &dr, nil, nil)
+	}
+	if err != nil {
 		return fail(err)
 	}
 	if dr.Segments[store.SegPending] > 0 {
@@ -559,7 +564,7 @@ func (j *Job) fromMemory(ctx context.Context, todo []*store.Segment, hits map[in
 // repeated in the document is translated once and copied, and a sentence
 // that another document of the run is translating right now is waited for
 // and then served by the translation memory.
-func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport, chk *checker) error {
+func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport, chk *checker, cm *commits) error {
 	share := j.Translator != nil && !j.Config.DryRun
 	rep := map[string]*store.Segment{} // key → the segment translated for it
 	var own, dups, waiting []*store.Segment
@@ -592,17 +597,22 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 	// A flight stays in the map once closed: a document that looked in the
 	// memory before this one committed, and claims the key after, finds it
 	// finished and looks again instead of paying a second time.
+	// A flight ends when its translations are committed (the waiters then
+	// find them in the memory), which may be after this function returns.
 	var once sync.Once
 	release := func() {
 		once.Do(func() {
-			for _, ch := range mine {
-				close(ch)
-			}
+			go func() {
+				cm.wait()
+				for _, ch := range mine {
+					close(ch)
+				}
+			}()
 		})
 	}
 	defer release()
 	if len(own) > 0 {
-		if act := j.translateSegments(ctx, r, own, hits, gver, dr, chk); act != "" {
+		if act := j.translateSegments(ctx, r, own, hits, gver, dr, chk, cm); act != "" {
 			dr.Action = act
 			return nil
 		}
@@ -624,7 +634,7 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 			return err
 		}
 		if len(left) > 0 {
-			if act := j.translateSegments(ctx, r, left, hits, gver, dr, chk); act != "" {
+			if act := j.translateSegments(ctx, r, left, hits, gver, dr, chk, cm); act != "" {
 				dr.Action = act
 				return nil
 			}
@@ -650,10 +660,56 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 	return nil
 }
 
+// commits tracks the background commits of a document's replies, so that
+// its outputs can be written while the last replies are still being
+// stored.
+type commits struct {
+	mu       sync.Mutex
+	running  []chan struct{} // closed when a committer has stored all it got
+	err      error           // the first failure
+	failures int             // segments not stored
+}
+
+// start records a committer and returns the function it calls when done.
+func (c *commits) start() func() {
+	ch := make(chan struct{})
+	c.mu.Lock()
+	c.running = append(c.running, ch)
+	c.mu.Unlock()
+	return func() { close(ch) }
+}
+
+// fail records segments that could not be stored.
+func (c *commits) fail(err error, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil {
+		c.err = err
+	}
+	c.failures += n
+}
+
+// wait waits for every committer started so far and returns how many
+// segments could not be stored and the first failure (c may be nil).
+func (c *commits) wait() (int, error) {
+	if c == nil {
+		return 0, nil
+	}
+	c.mu.Lock()
+	running := slices.Clone(c.running)
+	c.mu.Unlock()
+	for _, ch := range running {
+		<-ch
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.failures, c.err
+}
+
 // translateSegments sends the segments to the endpoint and commits each
 // result as it comes. It returns a document action when the document could
 // not be translated now.
-func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport, chk *checker) string {
+func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport, chk *checker, cm *commits) string {
 	texts := make([]string, len(todo))
 	for i, s := range todo {
 		texts[i] = s.Source
@@ -697,11 +753,9 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 	// one transaction, so that the translator never waits for the disk.
 	// The context may be ending: a reply is paid for, so it is committed.
 	pending := make(chan store.SegmentSave, len(todo))
-	var saveErr error
-	saveFailures := 0
-	committed := make(chan struct{})
+	done := cm.start()
 	go func() {
-		defer close(committed)
+		defer done()
 		wctx := context.WithoutCancel(ctx)
 		for first := range pending {
 			group := []store.SegmentSave{first}
@@ -718,10 +772,7 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 				}
 			}
 			if err := j.Store.SaveSegments(wctx, group); err != nil {
-				if saveErr == nil {
-					saveErr = err
-				}
-				saveFailures += len(group)
+				cm.fail(err, len(group))
 			}
 			if j.Progress != nil {
 				j.Progress.Done(len(group))
@@ -752,17 +803,12 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 		pending <- store.SegmentSave{Segment: *s, Memory: mem}
 	}
 	res, err := j.Translator(onResult).Translate(ctx, tdoc)
-	close(pending)
-	<-committed
+	close(pending) // the committer stores the last replies in the background
 	dr.Calls += res.Calls
 	dr.TokensIn += int(res.Usage.PromptTokens)
 	dr.TokensOut += int(res.Usage.CompletionTokens)
 	if err != nil {
 		dr.Error = fmt.Sprintf("%s: %v", r.Path, err)
-	}
-	if saveErr != nil {
-		dr.unsaved = true
-		dr.Error = strings.TrimPrefix(fmt.Sprintf("%s; %d segment(s) could not be stored, first: %v", dr.Error, saveFailures, saveErr), "; ")
 	}
 	return ""
 }
@@ -811,6 +857,7 @@ func violationsJSON(v []translate.Violation) string {
 // summarise counts states, term success and violations of a document.
 func (j *Job) summarise(dr *DocReport, segs []store.Segment) {
 	dr.Segments = map[string]int{}
+	dr.Terms, dr.TermsOK, dr.Violations, dr.TermSuccess = 0, 0, 0, nil
 	for _, s := range segs {
 		dr.Segments[s.State]++
 		var terms []translate.TermHit

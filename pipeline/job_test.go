@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/jmoiron/sqlx"
 	"os"
 	"path/filepath"
 	"slices"
@@ -808,4 +809,52 @@ func BenchmarkRunThroughput(b *testing.B) {
 			b.ReportMetric(1000*tail/float64(b.N), "ms-after-last-reply")
 		})
 	}
+}
+
+// TestCommitFailureOutputsShowDatabase: when the replies of a document
+// cannot be stored (here a segment row vanishes before its reply comes, so
+// its whole group is refused), the report says so and the outputs are
+// rewritten from the database: they never show English the database does
+// not hold.
+func TestCommitFailureOutputsShowDatabase(t *testing.T) {
+	e := newJobEnv(t)
+	path := e.write("lost.txt", russian("lost", 12))
+	srv := e.fake(nil)
+	j := e.job(srv, jobOptions{batch: 4})
+	inner := j.Translator
+	j.Translator = func(onResult func(translate.SegmentResult)) Translator {
+		err := e.db.Write(context.Background(), func(tx *sqlx.Tx) error {
+			_, err := tx.Exec(`DELETE FROM segments WHERE idx = 5`)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inner(onResult)
+	}
+	rep := e.run(j, path)
+	if len(rep.Documents) != 1 {
+		t.Fatalf("%d documents", len(rep.Documents))
+	}
+	d := rep.Documents[0]
+	if !strings.Contains(d.Error, "could not be stored") {
+		t.Errorf("report error %q, want the failed commit named", d.Error)
+	}
+	segs, err := e.db.Segments(context.Background(), d.DocID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(segs) != 11 {
+		t.Fatalf("%d segments in the database, want 11", len(segs))
+	}
+	pending := 0
+	for _, s := range segs {
+		if s.State == store.SegPending {
+			pending++
+		}
+	}
+	if pending == 0 || d.Segments[store.SegPending] != pending {
+		t.Errorf("%d segments pending in the database, report says %v", pending, d.Segments)
+	}
+	e.checkOutputs(d, segs)
 }

@@ -45,7 +45,7 @@ type PairsFile struct {
 
 // writeTranslation writes NAME.en.txt and the pairs files of a translated
 // document, with each pair's confidence from the aligner.
-func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs []store.Segment, dr *DocReport, chk *checker) error {
+func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs []store.Segment, dr *DocReport, chk *checker, cm *commits) error {
 	byIdx := make(map[int]*store.Segment, len(segs))
 	for i := range segs {
 		byIdx[segs[i].Idx] = &segs[i]
@@ -62,8 +62,10 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 			}
 			seg := byIdx[s.Index]
 			switch {
-			case seg == nil: // an English paragraph: as it is
+			case seg == nil && p.Lang == bitext.English: // as it is
 				en.WriteString(oneLine(s.Text))
+			case seg == nil: // not tracked (its row was lost): never the Russian
+				fmt.Fprintf(&en, "[sentence %d not translated yet]", s.Index+1)
 			case seg.Done():
 				en.WriteString(oneLine(seg.Target))
 			case seg.State == store.SegFailed:
@@ -121,7 +123,14 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 			}
 		}
 		<-confDone
-		go func() { confDone <- j.Store.SetConfidences(ctx, conf) }()
+		go func() {
+			// after the segments' own commits, which would reset them
+			if _, err := cm.wait(); err != nil {
+				confDone <- nil // the caller writes everything again
+				return
+			}
+			confDone <- j.Store.SetConfidences(ctx, conf)
+		}()
 	}
 	dr.Pairs = len(pairs)
 	for _, p := range pairs {
