@@ -88,12 +88,23 @@ func foldText(s string, translit bool) string {
 			b.WriteByte(byte(r))
 			space = false
 			return
+		case plainCyrillic(r): // a letter, and its lower case is +0x20
+			if r < 0x430 {
+				r += 0x20
+			}
+			if translit {
+				b.WriteString(cyrBasic[r-0x430])
+			} else {
+				b.WriteRune(r)
+			}
+			space = false
+			return
 		case 0xAC00 <= r && r <= 0xD7A3: // Hangul syllables decompose by rule
 			for _, x := range norm.NFD.String(string(r)) {
 				emit(x)
 			}
 			return
-		case !plainCyrillic(r):
+		default:
 			var buf [utf8.UTFMax]byte
 			n := utf8.EncodeRune(buf[:], r)
 			if d := norm.NFD.Properties(buf[:n]).Decomposition(); d != nil {
