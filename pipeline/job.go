@@ -165,12 +165,6 @@ func (r *Report) OK() bool {
 type work struct {
 	res    FileResult
 	pairOf *FileResult // the English side of a pair
-	prep   *prepared   // a document to translate, prepared
-}
-
-// translates reports whether the unit is a document to translate.
-func (w work) translates() bool {
-	return w.res.Status != Failed && w.pairOf == nil && w.res.Lang != bitext.English
 }
 
 // Run processes paths (files and folders) and returns the report. The error
@@ -205,39 +199,20 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 	sem := make(chan struct{}, parallel)
 	// Reading is CPU work: no more documents read at once than there are
 	// cores, so that the first one is ready (and its requests sent) soon.
-	cores := runtime.GOMAXPROCS(0)
-	reading := make(chan struct{}, cores)
-	// A few documents beyond those being processed are read and prepared
-	// ahead, so that the next one starts the moment a place frees.
-	// Documents start in the order given (the first ones get the cost
-	// budget first): each waits for its predecessor to have started.
-	ahead := make(chan struct{}, parallel+cores)
-	started := make([]chan struct{}, len(units))
-	for i := range started {
-		started[i] = make(chan struct{})
-	}
+	reading := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, u := range units {
 		if ctx.Err() != nil {
 			break
 		}
-		ahead <- struct{}{}
+		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-ahead }()
+			defer func() { <-sem }()
 			reading <- struct{}{}
 			w := j.read(ctx, u)
-			if w.translates() {
-				w.prep = j.prepareDoc(ctx, w.res)
-			}
 			<-reading
-			if i > 0 {
-				<-started[i-1]
-			}
-			sem <- struct{}{}
-			close(started[i])
-			defer func() { <-sem }()
 			reports[i] = j.process(ctx, w)
 			done[i] = true
 		}()
@@ -261,7 +236,7 @@ func (j *Job) process(ctx context.Context, u work) DocReport {
 	case u.res.Lang == bitext.English:
 		return j.report(u.res, ActPassed)
 	default:
-		return j.translateDoc(ctx, u.res, u.prep)
+		return j.translateDoc(ctx, u.res)
 	}
 }
 
@@ -385,29 +360,14 @@ func tmKey(source, model, prompt, termSig string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// prepared is a document ready for translation: its segments tracked in
-// the store, the glossary matched, the translation memory consulted. A run
-// prepares the next documents while the current ones are being
-// translated, so that their first requests leave as soon as the endpoint
-// has room.
-type prepared struct {
-	dr   DocReport
-	segs []store.Segment
-	hits map[int][]translate.TermHit
-	todo []*store.Segment // what is left to translate (points into segs)
-	gver string
-	err  error
-}
-
-// prepareDoc tracks the segments of a Russian document, resuming from what
-// the store already has: finished segments are re-checked when the
-// glossary changed, and the translation memory serves what it knows.
-func (j *Job) prepareDoc(ctx context.Context, r FileResult) *prepared {
-	p := &prepared{dr: j.report(r, ActTranslated)}
+// translateDoc translates the Russian sentences of one document, resuming
+// from what the store already has.
+func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
+	dr := j.report(r, ActTranslated)
 	doc := r.Doc
-	fail := func(err error) *prepared {
-		p.err = err
-		return p
+	fail := func(err error) DocReport {
+		dr.Action, dr.Error = ActFailed, fmt.Sprintf("%s: %v", r.Path, err)
+		return dr
 	}
 	// The segments are tracked in the database while the glossary is
 	// matched against the sentences: one waits on SQLite, the other on
@@ -445,7 +405,6 @@ func (j *Job) prepareDoc(ctx context.Context, r FileResult) *prepared {
 	if j.Glossary != nil {
 		gver = j.Glossary.Version()
 	}
-	dr := &p.dr
 	hits := make(map[int][]translate.TermHit, len(segs))
 	var todo []*store.Segment
 	for i := range segs {
@@ -478,32 +437,6 @@ func (j *Job) prepareDoc(ctx context.Context, r FileResult) *prepared {
 		}
 		todo = append(todo, s)
 	}
-	if len(todo) > 0 {
-		var err error
-		if todo, err = j.fromMemory(ctx, todo, hits, gver, dr, nil); err != nil {
-			return fail(err)
-		}
-	}
-	p.segs, p.hits, p.todo, p.gver = segs, hits, todo, gver
-	return p
-}
-
-// translateDoc translates the Russian sentences of one document (prepared
-// by prepareDoc, or now when p is nil) and writes its outputs.
-func (j *Job) translateDoc(ctx context.Context, r FileResult, p *prepared) DocReport {
-	if p == nil {
-		p = j.prepareDoc(ctx, r)
-	}
-	dr := p.dr
-	doc := r.Doc
-	fail := func(err error) DocReport {
-		dr.Action, dr.Error = ActFailed, fmt.Sprintf("%s: %v", r.Path, err)
-		return dr
-	}
-	if p.err != nil {
-		return fail(p.err)
-	}
-	segs, hits, todo, gver := p.segs, p.hits, p.todo, p.gver
 	var chk *checker
 	if len(todo) > 0 && len(segs) >= checkWindow+checkMargin && j.Translator != nil && !j.Config.DryRun {
 		// A large document is checked by the aligner while it is being
@@ -522,6 +455,12 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult, p *prepared) DocRe
 			if s := &segs[i]; !waiting[s.Idx] {
 				chk.resolve(s.Idx, s.Done(), s.Source, s.Target)
 			}
+		}
+	}
+	if len(todo) > 0 {
+		var err error
+		if todo, err = j.fromMemory(ctx, todo, hits, gver, &dr, chk); err != nil {
+			return fail(err)
 		}
 	}
 	cm := &commits{}
