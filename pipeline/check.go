@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/bitext/bitext/align"
 )
@@ -37,6 +38,10 @@ const (
 	checkWindow = 192
 	checkMargin = 32
 )
+
+// checkDelay is how long the check lets a burst of replies settle before
+// it aligns what they finished.
+const checkDelay = 20 * time.Millisecond
 
 // checker aligns a document's finished sentences progressively.
 type checker struct {
@@ -110,6 +115,15 @@ func (c *checker) loop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-c.wake:
+			// Replies come in bursts, and the requests they make room
+			// for should leave before the check takes the CPU.
+			select {
+			case <-time.After(checkDelay):
+			case <-c.quit:
+				return
+			case <-ctx.Done():
+				return
+			}
 			c.advance(ctx)
 		case r := <-c.flushed:
 			c.advance(ctx)

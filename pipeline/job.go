@@ -660,6 +660,10 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 	return nil
 }
 
+// commitGather is how long a commit waits for more replies of the same
+// burst before it writes.
+const commitGather = 5 * time.Millisecond
+
 // commits tracks the background commits of a document's replies, so that
 // its outputs can be written while the last replies are still being
 // stored.
@@ -758,7 +762,12 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 		defer done()
 		wctx := context.WithoutCancel(ctx)
 		for first := range pending {
+			// Replies come in bursts (a round of requests ends together):
+			// the group gathers for a few milliseconds, so that the
+			// requests those replies make room for leave first and a
+			// burst is one transaction.
 			group := []store.SegmentSave{first}
+			gather := time.NewTimer(commitGather)
 		drain:
 			for len(group) < 256 {
 				select {
@@ -767,10 +776,11 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 						break drain
 					}
 					group = append(group, next)
-				default:
+				case <-gather.C:
 					break drain
 				}
 			}
+			gather.Stop()
 			if err := j.Store.SaveSegments(wctx, group); err != nil {
 				cm.fail(err, len(group))
 			}
