@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"maps"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -386,15 +387,35 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 		hits []translate.TermHit
 	}
 	early := map[int]matched{}
-	if j.Glossary != nil {
-		for _, p := range doc.Paragraphs {
-			if p.Lang == bitext.English {
-				continue
-			}
-			for _, s := range p.Sentences {
-				early[s.Index] = matched{s.Text, j.Glossary.Match(s.Text)}
-			}
+	for _, p := range doc.Paragraphs {
+		if p.Lang == bitext.English {
+			continue
 		}
+		for _, s := range p.Sentences {
+			var h []translate.TermHit
+			if j.Glossary != nil {
+				h = j.Glossary.Match(s.Text)
+			}
+			early[s.Index] = matched{s.Text, h}
+		}
+	}
+	// Meanwhile the translation memory is asked about every sentence (the
+	// hits are counted later, for the entries used).
+	dt := &docTerms{hits: map[int][]translate.TermHit{}, keys: map[int]string{}, looked: map[string]bool{}}
+	if len(early) > 0 {
+		ask := make([]string, 0, len(early))
+		for idx, m := range early {
+			dt.hits[idx] = m.hits
+			k := j.key(&store.Segment{Idx: idx, Source: m.text}, dt)
+			ask = append(ask, k)
+			dt.looked[k] = true
+		}
+		found, err := j.Store.FindMemory(ctx, ask)
+		if err != nil {
+			<-tc
+			return fail(err)
+		}
+		dt.ahead = found
 	}
 	t := <-tc
 	if t.err != nil {
@@ -406,15 +427,19 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 		gver = j.Glossary.Version()
 	}
 	hits := make(map[int][]translate.TermHit, len(segs))
+	dt.hits = hits
 	var todo []*store.Segment
 	for i := range segs {
 		s := &segs[i]
 		var h []translate.TermHit
-		if j.Glossary != nil {
-			if m, ok := early[s.Idx]; ok && m.text == s.Source {
-				h = m.hits
-			} else {
-				// stored by an earlier version that cut sentences otherwise
+		m, ok := early[s.Idx]
+		switch {
+		case ok && m.text == s.Source:
+			h = m.hits
+		default:
+			// stored by an earlier version that cut sentences otherwise
+			delete(dt.keys, s.Idx)
+			if j.Glossary != nil {
 				h = j.Glossary.Match(s.Source)
 			}
 		}
@@ -459,14 +484,14 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 	}
 	if len(todo) > 0 {
 		var err error
-		if todo, err = j.fromMemory(ctx, todo, hits, gver, &dr, chk); err != nil {
+		if todo, err = j.fromMemory(ctx, todo, dt, false, gver, &dr, chk); err != nil {
 			return fail(err)
 		}
 	}
 	cm := &commits{}
 	defer cm.wait() // every return waits for the replies to be stored
 	if len(todo) > 0 {
-		if err := j.translateDeduplicated(ctx, r, todo, hits, gver, &dr, chk, cm); err != nil {
+		if err := j.translateDeduplicated(ctx, r, todo, dt, gver, &dr, chk, cm); err != nil {
 			return fail(err)
 		}
 	}
@@ -526,21 +551,51 @@ func (j *Job) recheck(ctx context.Context, s *store.Segment, h []translate.TermH
 }
 
 // key is the translation memory key of a segment.
-func (j *Job) key(s *store.Segment, hits map[int][]translate.TermHit) string {
-	return tmKey(s.Source, j.Config.Model, j.Config.PromptVersion, j.signature(hits[s.Idx]))
+func (j *Job) key(s *store.Segment, dt *docTerms) string {
+	if k, ok := dt.keys[s.Idx]; ok {
+		return k
+	}
+	k := tmKey(s.Source, j.Config.Model, j.Config.PromptVersion, j.signature(dt.hits[s.Idx]))
+	dt.keys[s.Idx] = k
+	return k
+}
+
+// docTerms is what a document's sentences need for the glossary and the
+// translation memory, by sentence index: the entries found, the memory
+// keys, and the memory entries looked up ahead (while the segments were
+// being tracked).
+type docTerms struct {
+	hits   map[int][]translate.TermHit
+	keys   map[int]string
+	ahead  map[string]store.Memory // entries found ahead
+	looked map[string]bool         // keys looked up ahead, found or not
 }
 
 // fromMemory fills the segments the translation memory knows and returns
-// the others.
-func (j *Job) fromMemory(ctx context.Context, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport, chk *checker) ([]*store.Segment, error) {
+// the others. The entries looked up ahead serve first unless fresh is set
+// (another document may have committed since).
+func (j *Job) fromMemory(ctx context.Context, todo []*store.Segment, dt *docTerms, fresh bool, gver string, dr *DocReport, chk *checker) ([]*store.Segment, error) {
+	hits := dt.hits
 	keys := make([]string, len(todo))
+	var ask []string
 	for i, s := range todo {
-		keys[i] = j.key(s, hits)
+		keys[i] = j.key(s, dt)
+		if fresh || !dt.looked[keys[i]] {
+			ask = append(ask, keys[i])
+		}
 	}
-	mem, err := j.Store.LookupMemory(ctx, keys)
-	if err != nil {
-		return nil, err
+	mem := map[string]store.Memory{}
+	if !fresh {
+		maps.Copy(mem, dt.ahead)
 	}
+	if len(ask) > 0 {
+		found, err := j.Store.FindMemory(ctx, ask)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(mem, found)
+	}
+	var used []string
 	left := todo[:0:0]
 	for i, s := range todo {
 		m, ok := mem[keys[i]]
@@ -548,6 +603,7 @@ func (j *Job) fromMemory(ctx context.Context, todo []*store.Segment, hits map[in
 			left = append(left, s)
 			continue
 		}
+		used = append(used, keys[i])
 		s.State, s.Target, s.Origin, s.Violations, s.Reason = m.State, m.Target, "memory", m.Violations, ""
 		s.Terms, s.TermSig = termsJSON(hits[s.Idx]), j.signature(hits[s.Idx])
 		s.Model, s.PromptVersion, s.GlossaryVersion = m.Model, m.PromptVersion, gver
@@ -557,6 +613,9 @@ func (j *Job) fromMemory(ctx context.Context, todo []*store.Segment, hits map[in
 		chk.resolve(s.Idx, s.Done(), s.Source, s.Target)
 		dr.FromMemory++
 	}
+	if err := j.Store.CountMemoryHits(ctx, used); err != nil {
+		return nil, err
+	}
 	return left, nil
 }
 
@@ -564,7 +623,7 @@ func (j *Job) fromMemory(ctx context.Context, todo []*store.Segment, hits map[in
 // repeated in the document is translated once and copied, and a sentence
 // that another document of the run is translating right now is waited for
 // and then served by the translation memory.
-func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport, chk *checker, cm *commits) error {
+func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*store.Segment, dt *docTerms, gver string, dr *DocReport, chk *checker, cm *commits) error {
 	share := j.Translator != nil && !j.Config.DryRun
 	rep := map[string]*store.Segment{} // key → the segment translated for it
 	var own, dups, waiting []*store.Segment
@@ -575,7 +634,7 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 		j.flights = map[string]chan struct{}{}
 	}
 	for _, s := range todo {
-		k := j.key(s, hits)
+		k := j.key(s, dt)
 		switch {
 		case rep[k] != nil:
 			dups = append(dups, s)
@@ -612,7 +671,7 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 	}
 	defer release()
 	if len(own) > 0 {
-		if act := j.translateSegments(ctx, r, own, hits, gver, dr, chk, cm); act != "" {
+		if act := j.translateSegments(ctx, r, own, dt, gver, dr, chk, cm); act != "" {
 			dr.Action = act
 			return nil
 		}
@@ -629,12 +688,12 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 				return nil
 			}
 		}
-		left, err := j.fromMemory(ctx, waiting, hits, gver, dr, chk)
+		left, err := j.fromMemory(ctx, waiting, dt, true, gver, dr, chk)
 		if err != nil {
 			return err
 		}
 		if len(left) > 0 {
-			if act := j.translateSegments(ctx, r, left, hits, gver, dr, chk, cm); act != "" {
+			if act := j.translateSegments(ctx, r, left, dt, gver, dr, chk, cm); act != "" {
 				dr.Action = act
 				return nil
 			}
@@ -643,7 +702,7 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 	// Repeats inside the document take the translation of their first
 	// occurrence.
 	for _, d := range dups {
-		src := rep[j.key(d, hits)]
+		src := rep[j.key(d, dt)]
 		if !src.Done() {
 			chk.resolve(d.Idx, false, d.Source, "")
 			continue // failed or unfinished: the next run tries again
@@ -713,7 +772,8 @@ func (c *commits) wait() (int, error) {
 // translateSegments sends the segments to the endpoint and commits each
 // result as it comes. It returns a document action when the document could
 // not be translated now.
-func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store.Segment, hits map[int][]translate.TermHit, gver string, dr *DocReport, chk *checker, cm *commits) string {
+func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store.Segment, dt *docTerms, gver string, dr *DocReport, chk *checker, cm *commits) string {
+	hits := dt.hits
 	texts := make([]string, len(todo))
 	for i, s := range todo {
 		texts[i] = s.Source
@@ -805,7 +865,13 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 		s.Model, s.PromptVersion, s.GlossaryVersion = j.Config.Model, j.Config.PromptVersion, gver
 		var mem *store.Memory
 		if res.State != translate.Failed {
-			mem = &store.Memory{Key: tmKey(s.Source, j.Config.Model, j.Config.PromptVersion, s.TermSig), Source: s.Source,
+			// the key was computed before the request (dt.keys is only
+			// read while replies arrive)
+			key, ok := dt.keys[s.Idx]
+			if !ok {
+				key = tmKey(s.Source, j.Config.Model, j.Config.PromptVersion, s.TermSig)
+			}
+			mem = &store.Memory{Key: key, Source: s.Source,
 				Target: s.Target, State: s.State, Violations: s.Violations, Model: s.Model, PromptVersion: s.PromptVersion,
 				GlossaryVersion: gver}
 		}

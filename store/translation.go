@@ -269,6 +269,24 @@ func (db *DB) SetConfidences(ctx context.Context, conf map[int64]float64) error 
 // LookupMemory returns the memory entries for the keys that have one and
 // counts a hit for each.
 func (db *DB) LookupMemory(ctx context.Context, keys []string) (map[string]Memory, error) {
+	out, err := db.FindMemory(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	hit := make([]string, 0, len(out))
+	for k := range out {
+		hit = append(hit, k)
+	}
+	if err := db.CountMemoryHits(ctx, hit); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// FindMemory returns the memory entries for the keys that have one,
+// without counting hits (a look-ahead; CountMemoryHits counts the ones
+// used).
+func (db *DB) FindMemory(ctx context.Context, keys []string) (map[string]Memory, error) {
 	out := map[string]Memory{}
 	for start := 0; start < len(keys); start += 500 {
 		chunk := keys[start:min(len(keys), start+500)]
@@ -284,24 +302,26 @@ func (db *DB) LookupMemory(ctx context.Context, keys []string) (map[string]Memor
 			out[r.Key] = r
 		}
 	}
-	if len(out) > 0 {
-		hit := make([]string, 0, len(out))
-		for k := range out {
-			hit = append(hit, k)
-		}
-		err := db.Write(ctx, func(tx *sqlx.Tx) error {
-			q, args, err := sqlx.In(`UPDATE translation_memory SET hits = hits + 1 WHERE key IN (?)`, hit)
-			if err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, q, args...)
-			return err
-		})
-		if err != nil {
-			return nil, fmt.Errorf("count memory hits: %w", err)
-		}
-	}
 	return out, nil
+}
+
+// CountMemoryHits counts one use of each memory entry.
+func (db *DB) CountMemoryHits(ctx context.Context, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	err := db.Write(ctx, func(tx *sqlx.Tx) error {
+		q, args, err := sqlx.In(`UPDATE translation_memory SET hits = hits + 1 WHERE key IN (?)`, keys)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, q, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("count memory hits: %w", err)
+	}
+	return nil
 }
 
 // StartRun records the start of a run and returns its id.
