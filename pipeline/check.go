@@ -1,8 +1,11 @@
 package pipeline
 
 import (
+	"encoding/json"
+
 	"context"
 	"fmt"
+	"github.com/bitext/bitext/store"
 	"slices"
 	"sync"
 	"time"
@@ -22,12 +25,55 @@ import (
 // per Russian sentence, so small beads in a band of ±6 sentences around the
 // diagonal show a merge or a shift (a reply would have to merge more than
 // six sentences in a row to escape it).
-func (j *Job) checkOptions() align.Options {
+//
+// known holds the glossary entries already found in the Russian sentences
+// (by text), so that the check does not match them again.
+func (j *Job) checkOptions(known map[string][]string) align.Options {
 	opts := align.Options{MaxSrc: 2, MaxTgt: 2, MaxTotal: 3, Band: 6, Diagonal: true}
 	if j.Glossary != nil {
-		opts.Dictionary = j.Glossary
+		opts.Dictionary = knownDict{j.Glossary, known}
 	}
 	return opts
+}
+
+// knownDict is the glossary as the check's dictionary, with the entries of
+// the Russian sentences known in advance.
+type knownDict struct {
+	g   *Glossary
+	src map[string][]string
+}
+
+func (d knownDict) Concepts(text string, source bool) []string {
+	if source {
+		if ids, ok := d.src[text]; ok {
+			return ids
+		}
+	}
+	return d.g.Concepts(text, source)
+}
+
+// knownConcepts lists the entries recorded for each finished segment's
+// Russian (from its terms).
+func knownConcepts(segs []store.Segment) map[string][]string {
+	known := make(map[string][]string, len(segs))
+	for i := range segs {
+		s := &segs[i]
+		if !s.Done() {
+			continue
+		}
+		var hits []struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal([]byte(s.Terms), &hits) != nil {
+			continue // matched again by the check
+		}
+		ids := make([]string, len(hits))
+		for k, h := range hits {
+			ids[k] = h.ID
+		}
+		known[s.Source] = ids
+	}
+	return known
 }
 
 // Window sizes of the progressive check: a window of checkWindow +

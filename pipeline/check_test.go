@@ -126,7 +126,7 @@ func checkPair(n int, merged ...int) (ru, en []string) {
 // re-aligns what changed after it was checked.
 func TestProgressiveCheck(t *testing.T) {
 	j := &Job{}
-	opts := j.checkOptions()
+	opts := j.checkOptions(nil)
 	ctx := context.Background()
 	flagged := func(beads []align.Bead) []int {
 		var out []int

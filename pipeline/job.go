@@ -470,7 +470,15 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 		for i := range segs {
 			order[i] = segs[i].Idx
 		}
-		chk = newChecker(ctx, j.checkOptions(), order)
+		known := make(map[string][]string, len(segs))
+		for i := range segs {
+			ids := make([]string, len(hits[segs[i].Idx]))
+			for k, h := range hits[segs[i].Idx] {
+				ids[k] = h.ID
+			}
+			known[segs[i].Source] = ids
+		}
+		chk = newChecker(ctx, j.checkOptions(known), order)
 		defer chk.stop()
 		waiting := make(map[int]bool, len(todo))
 		for _, s := range todo {

@@ -103,7 +103,7 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 	}
 	conf := map[int64]float64{}
 	if len(ru) > 0 {
-		beads, err := chk.finish(ctx, ru, tr, j.checkOptions())
+		beads, err := chk.finish(ctx, ru, tr, j.checkOptions(knownConcepts(segs)))
 		if err != nil {
 			return errors.Join(err, wait())
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bitext/bitext/glossary"
 	"github.com/bitext/bitext/pipeline/translate"
@@ -20,8 +22,14 @@ type Glossary struct {
 	entries  map[string]glossary.Entry
 	version  string
 	// english holds the lower-cased English terms and variants of each
-	// entry, for the aligner's target-side lookup.
-	english map[string][]string
+	// entry, for the aligner's target-side lookup, by their first word.
+	english map[string][]englishForm
+}
+
+// englishForm is a lower-cased English term or variant of an entry.
+type englishForm struct {
+	id   string
+	form string // from its first word on
 }
 
 // NewGlossary builds the adapter over the active entries.
@@ -31,15 +39,17 @@ func NewGlossary(entries []glossary.Entry) (*Glossary, error) {
 		return nil, fmt.Errorf("build glossary matcher: %w", err)
 	}
 	g := &Glossary{matcher: m, verifier: glossary.NewVerifier(entries), entries: map[string]glossary.Entry{},
-		version: glossary.Version(entries), english: map[string][]string{}}
+		version: glossary.Version(entries), english: map[string][]englishForm{}}
 	for _, e := range entries {
 		if e.Status == glossary.Deprecated {
 			continue
 		}
 		g.entries[e.ID] = e
 		for _, en := range append([]string{e.EN}, e.ENVariants...) {
-			if en = strings.ToLower(strings.TrimSpace(en)); en != "" {
-				g.english[e.ID] = append(g.english[e.ID], en)
+			en = strings.ToLower(strings.TrimSpace(en))
+			if start, end := nextWord(en, 0); start < end {
+				w := en[start:end]
+				g.english[w] = append(g.english[w], englishForm{id: e.ID, form: en[start:]})
 			}
 		}
 	}
@@ -125,7 +135,8 @@ func (g *Glossary) Signature(hits []translate.TermHit) string {
 }
 
 // Concepts implements align.Dictionary: the ids of the entries found in a
-// Russian sentence (source) or whose English occurs in an English one.
+// Russian sentence (source) or whose English term or variant occurs in an
+// English one, from a word start on (source false).
 func (g *Glossary) Concepts(text string, source bool) []string {
 	if source {
 		ms := g.matcher.Match(text)
@@ -136,15 +147,36 @@ func (g *Glossary) Concepts(text string, source bool) []string {
 		return ids
 	}
 	low := strings.ToLower(text)
+	seen := map[string]bool{}
 	var ids []string
-	for id, ens := range g.english {
-		for _, en := range ens {
-			if strings.Contains(low, en) {
-				ids = append(ids, id)
-				break
+	for start, end := nextWord(low, 0); start < end; start, end = nextWord(low, end) {
+		for _, f := range g.english[low[start:end]] {
+			if !seen[f.id] && strings.HasPrefix(low[start:], f.form) {
+				seen[f.id] = true
+				ids = append(ids, f.id)
 			}
 		}
 	}
 	sort.Strings(ids)
 	return ids
+}
+
+// nextWord returns the byte span of the first run of letters and digits in
+// s at or after from (start == end when there is none).
+func nextWord(s string, from int) (start, end int) {
+	start = len(s)
+	for i, r := range s[from:] {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			start = from + i
+			break
+		}
+	}
+	end = start
+	for i, r := range s[start:] {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return start, start + i
+		}
+		end = start + i + utf8.RuneLen(r)
+	}
+	return start, end
 }
