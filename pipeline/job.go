@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"maps"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bitext/bitext"
@@ -78,7 +79,16 @@ type Job struct {
 	// flights holds the memory keys translated in this run, each closed
 	// when its document's translation has returned and been committed.
 	flights map[string]chan struct{}
+
+	// translating counts the documents waiting on the endpoint.
+	translating atomic.Int32
 }
+
+// outputDelay is how long a finished document waits before it writes its
+// outputs while other documents are waiting on the endpoint: their
+// requests leave first (replies, and so finished documents, come in
+// bursts), and the endpoint is what the run waits for.
+const outputDelay = 20 * time.Millisecond
 
 // Document actions in the report.
 const (
@@ -511,6 +521,12 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 	if dr.Action == ActWaiting || dr.Action == ActEstimated || dr.Action == ActCostLimit {
 		return dr
 	}
+	if j.translating.Load() > 0 {
+		select {
+		case <-time.After(outputDelay):
+		case <-ctx.Done():
+		}
+	}
 	err := j.writeTranslation(ctx, doc, segs, &dr, chk, cm)
 	if n, serr := cm.wait(); serr != nil {
 		dr.Error = strings.TrimPrefix(fmt.Sprintf("%s; %d segment(s) could not be stored, first: %v", dr.Error, n, serr), "; ")
@@ -886,7 +902,9 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 		chk.resolve(s.Idx, s.Done(), s.Source, s.Target)
 		pending <- store.SegmentSave{Segment: *s, Memory: mem}
 	}
+	j.translating.Add(1)
 	res, err := j.Translator(onResult).Translate(ctx, tdoc)
+	j.translating.Add(-1)
 	close(pending) // the committer stores the last replies in the background
 	dr.Calls += res.Calls
 	dr.TokensIn += int(res.Usage.PromptTokens)
