@@ -504,8 +504,14 @@ func (s *Server) answer(user string, fault Fault) (content, finish string) {
 // first, then letter-by-letter transliteration. The result has no Cyrillic.
 func (s *Server) Translate(ru string) string {
 	text := ru
+	lower := strings.ToLower(text)
 	for _, k := range s.glossKeys {
+		// most keys do not occur: one search in the lower-cased text
+		if !strings.Contains(lower, strings.ToLower(k)) && len(lower) == len(text) {
+			continue
+		}
 		text = replaceFold(text, k, s.opts.Glossary[k])
+		lower = strings.ToLower(text)
 	}
 	var b strings.Builder
 	for _, r := range text {

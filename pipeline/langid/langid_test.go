@@ -175,3 +175,37 @@ func BenchmarkDetectParagraph(b *testing.B) {
 		})
 	}
 }
+
+// TestMixedScripts: a paragraph that truly mixes the scripts is judged by
+// lingua (its models load on first use, if its rules do not decide),
+// from several goroutines at once (run with -race).
+func TestMixedScripts(t *testing.T) {
+	tests := []struct {
+		text string
+		want bitext.Lang
+	}{
+		{"Министр заявил, что переговоры в Женеве прошли успешно и продолжатся на следующей неделе: the talks went well.", bitext.Russian},
+		{"The minister said the talks were a success and will go on next week; министр доволен итогами.", bitext.English},
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			d, err := New(nil)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for _, tc := range tests {
+				_, cyr, lat := letterStats(tc.text)
+				if cyr == 0 || lat == 0 {
+					t.Errorf("%q: not mixed", tc.text)
+				}
+				got, conf := d.Detect(tc.text)
+				if got != tc.want || conf <= 0 || conf > 1 {
+					t.Errorf("Detect(%q) = %s %.2f, want %s", tc.text, got, conf, tc.want)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
