@@ -82,13 +82,15 @@ func WithNotify(f func(err error, wait time.Duration)) Option {
 // Client sends chat completions to one endpoint. It is safe for concurrent
 // use; Concurrency, rate limits and usage totals are shared by all callers.
 type Client struct {
-	cfg  Config
-	api  *openai.Client
-	log  *slog.Logger
-	sem  chan struct{}
-	rpm  *rate.Limiter
-	tpm  *rate.Limiter
-	toks *Tokens
+	cfg Config
+	api *openai.Client
+	log *slog.Logger
+	sem chan struct{}
+	// waiting counts the requests waiting for a slot
+	waiting atomic.Int32
+	rpm     *rate.Limiter
+	tpm     *rate.Limiter
+	toks    *Tokens
 
 	initialWait, maxWait time.Duration
 	notify               func(error, time.Duration)
@@ -347,6 +349,8 @@ func (c *Client) acquire(ctx context.Context, tokens int) (*attempt, error) {
 			return nil, canceled()
 		}
 	}
+	c.waiting.Add(1)
+	defer c.waiting.Add(-1)
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
@@ -357,6 +361,10 @@ func (c *Client) acquire(ctx context.Context, tokens int) (*attempt, error) {
 	a.ctx = context.WithValue(ctx, attemptKey{}, a)
 	return a, nil
 }
+
+// Waiting returns how many requests are waiting for a concurrency slot
+// (queued behind the requests in flight).
+func (c *Client) Waiting() int { return int(c.waiting.Load()) }
 
 // classify turns what go-openai returned into an *Error.
 func (c *Client) classify(ctx context.Context, a *attempt, err error) error {

@@ -397,3 +397,42 @@ func TestAzureRequestShape(t *testing.T) {
 		t.Errorf("path %q query %q key %q", path, query, key)
 	}
 }
+
+// TestWaiting: requests beyond the concurrency wait for a slot, and
+// Waiting counts them.
+func TestWaiting(t *testing.T) {
+	srv := fake.New(fake.Options{Latency: 300 * time.Millisecond})
+	defer srv.Close()
+	cfg := Default()
+	cfg.BaseURL, cfg.Model, cfg.Concurrency = srv.BaseURL(), "fake-model", 1
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := c.Waiting(); n != 0 {
+		t.Fatalf("waiting %d before any request", n)
+	}
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			_, _ = c.Complete(context.Background(), Request{System: "s", User: `{"segments":[{"id":"s1","text":"Привет."}]}`})
+		})
+	}
+	// Two of the three wait behind the one in flight for most of its
+	// 300 ms; the count is read while they do.
+	seen := 0
+	for range 200 {
+		seen = max(seen, c.Waiting())
+		if seen == 2 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	wg.Wait()
+	if seen != 2 {
+		t.Errorf("at most %d requests seen waiting, want 2", seen)
+	}
+	if n := c.Waiting(); n != 0 {
+		t.Errorf("waiting %d after all returned", n)
+	}
+}

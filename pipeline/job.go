@@ -16,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/bitext/bitext"
@@ -71,6 +70,9 @@ type Job struct {
 	Config     JobConfig
 	Log        *slog.Logger
 	Progress   Progress // may be nil
+	// Queued, when set, reports how many requests wait for a free slot at
+	// the endpoint (endpoint.Client.Waiting).
+	Queued func() int
 
 	mu     sync.Mutex // guards the fields below
 	spent  float64
@@ -79,15 +81,12 @@ type Job struct {
 	// flights holds the memory keys translated in this run, each closed
 	// when its document's translation has returned and been committed.
 	flights map[string]chan struct{}
-
-	// translating counts the documents waiting on the endpoint.
-	translating atomic.Int32
 }
 
 // outputDelay is how long a finished document waits before it writes its
-// outputs while other documents are waiting on the endpoint: their
-// requests leave first (replies, and so finished documents, come in
-// bursts), and the endpoint is what the run waits for.
+// outputs while requests are queued for the endpoint (Job.Queued): they
+// leave first (replies, and so finished documents, come in bursts, just
+// when requests are queued), and the endpoint is what the run waits for.
 const outputDelay = 20 * time.Millisecond
 
 // Document actions in the report.
@@ -521,7 +520,7 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 	if dr.Action == ActWaiting || dr.Action == ActEstimated || dr.Action == ActCostLimit {
 		return dr
 	}
-	if j.translating.Load() > 0 {
+	if j.Queued != nil && j.Queued() > 0 {
 		select {
 		case <-time.After(outputDelay):
 		case <-ctx.Done():
@@ -902,9 +901,7 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 		chk.resolve(s.Idx, s.Done(), s.Source, s.Target)
 		pending <- store.SegmentSave{Segment: *s, Memory: mem}
 	}
-	j.translating.Add(1)
 	res, err := j.Translator(onResult).Translate(ctx, tdoc)
-	j.translating.Add(-1)
 	close(pending) // the committer stores the last replies in the background
 	dr.Calls += res.Calls
 	dr.TokensIn += int(res.Usage.PromptTokens)

@@ -127,6 +127,7 @@ func (e *jobEnv) job(srv *fake.Server, o jobOptions) *Job {
 			return translate.New(client, translate.Options{Terms: g, Concurrency: o.concurrency,
 				MaxBatchSegments: o.batch, CountTokens: approxTokens, OnResult: onResult})
 		}
+		j.Queued = client.Waiting
 	}
 	if o.change != nil {
 		o.change(&j.Config)

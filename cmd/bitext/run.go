@@ -216,6 +216,7 @@ func (c *RunCmd) Run(app *App) error {
 		job.Translator = func(onResult func(translate.SegmentResult)) pipeline.Translator {
 			return translate.New(client, translate.Options{Terms: terms, Concurrency: cfg.Concurrency, OnResult: onResult, Log: app.Log})
 		}
+		job.Queued = client.Waiting
 		if f, ok := app.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			bar = progressbar.NewOptions(0, progressbar.OptionSetWriter(app.Stderr), progressbar.OptionSetDescription("translating"),
 				progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
