@@ -103,7 +103,13 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 	}
 	conf := map[int64]float64{}
 	if len(ru) > 0 {
-		beads, err := chk.finish(ctx, ru, tr, j.checkOptions(knownConcepts(segs)))
+		var opts align.Options
+		if chk != nil {
+			opts = chk.opts // it knows the Russian sentences' entries
+		} else {
+			opts = j.checkOptions(knownConcepts(segs))
+		}
+		beads, err := chk.finish(ctx, ru, tr, opts)
 		if err != nil {
 			return errors.Join(err, wait())
 		}
