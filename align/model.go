@@ -185,9 +185,9 @@ func (f *fine) nullProb(k int, target bool) float64 {
 // penalty 3). The dev set has no null bead in the output without MT, so
 // the no-MT model reuses the null table fitted with MT.
 var (
-	nullTable    = [nNullFeatures]float64{1.6099, -0.1348, -0.1360, -0.3528, 0.2581}
+	nullTable    = [nNullFeatures]float64{2.5671, -0.0834, -0.0931, -0.2120, 0.3039}
 	confidenceMT = beadModel{
-		pair: [nPairFeatures]float64{0.3481, 0.6929, -0.9956, 1.0653, -1.1891, 0.5518, 0.1284, 0.3438, 0.6906, -0.1483, 0.2378, -0.9706, -0.0243, 0.4676, 0.0168},
+		pair: [nPairFeatures]float64{0.3490, 0.3045, -1.2643, 1.0596, -1.1306, 0.2697, 0.1359, 0.2920, 0.5895, -0.0755, 0.0274, -0.7377, -0.0233, 0.3775, 0.2912},
 		null: nullTable,
 	}
 	confidenceNoMT = beadModel{
