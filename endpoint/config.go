@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"strconv"
@@ -272,7 +273,7 @@ func (c Config) Validate() error {
 	default:
 		bad("BITEXT_RESPONSE_FORMAT %q: want auto, json_schema, json_object or text", c.ResponseFormat)
 	}
-	if c.Temperature < 0 || c.Temperature > 2 {
+	if !(c.Temperature >= 0 && c.Temperature <= 2) { // NaN too
 		bad("BITEXT_TEMPERATURE %g: want 0 to 2", c.Temperature)
 	}
 	if c.MaxTokens < 0 {
@@ -296,8 +297,8 @@ func (c Config) Validate() error {
 	if c.MaxRetryWait < 0 {
 		bad("BITEXT_MAX_RETRY_WAIT %s: must not be negative", time.Duration(c.MaxRetryWait))
 	}
-	if c.PriceInPerMTok < 0 || c.PriceOutPerMTok < 0 {
-		bad("prices must not be negative")
+	if !(c.PriceInPerMTok >= 0) || !(c.PriceOutPerMTok >= 0) || math.IsInf(c.PriceInPerMTok, 0) || math.IsInf(c.PriceOutPerMTok, 0) {
+		bad("prices (BITEXT_PRICE_IN, BITEXT_PRICE_OUT) must be finite and not negative")
 	}
 	return errors.Join(errs...)
 }

@@ -2,6 +2,7 @@ package endpoint
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,6 +102,9 @@ func TestValidate(t *testing.T) {
 		{"negative rpm", func(c *Config) { c.RequestsPerMinute = -1 }, "BITEXT_RPM"},
 		{"too many retries", func(c *Config) { c.MaxRetries = 99 }, "BITEXT_MAX_RETRIES"},
 		{"negative price", func(c *Config) { c.PriceOutPerMTok = -1 }, "prices"},
+		{"NaN temperature", func(c *Config) { c.Temperature = math.NaN() }, "BITEXT_TEMPERATURE"},
+		{"NaN price", func(c *Config) { c.PriceInPerMTok = math.NaN() }, "prices"},
+		{"infinite price", func(c *Config) { c.PriceInPerMTok = math.Inf(1) }, "prices"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,4 +166,38 @@ func TestCostAndString(t *testing.T) {
 	if s := c.String(); strings.Contains(s, "secret") || !strings.Contains(s, "api.openai.com") {
 		t.Errorf("String() = %q", s)
 	}
+}
+
+// FuzzLoadFile feeds arbitrary bytes to LoadFile as a configuration file.
+// It must never panic; an error names the file; and a file it accepts
+// either fails Validate or gives settings inside their documented ranges.
+func FuzzLoadFile(f *testing.F) {
+	f.Add([]byte(`{"base_url":"http://gpu:8000/v1","model":"m","timeout":"30s","max_retry_wait":5,"concurrency":2}`))
+	f.Add([]byte(`{"temperature":1e308,"price_in_per_mtok":-0,"timeout":-1}`))
+	f.Add([]byte(`{"timeout":"1e300s","max_retry_wait":1e300}`))
+	f.Add([]byte(`{"model":"m"} {"model":"n"}`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte{0xff, 0xfe, '{'})
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "endpoint.json")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c := Default()
+		if err := c.LoadFile(path); err != nil {
+			if !strings.Contains(err.Error(), path) {
+				t.Errorf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if c.Validate() != nil {
+			return
+		}
+		if !(c.Temperature >= 0 && c.Temperature <= 2) || c.Timeout <= 0 || c.Concurrency < 1 || c.Concurrency > 256 ||
+			c.MaxRetries < 0 || c.MaxRetries > 20 || c.MaxRetryWait < 0 || math.IsNaN(c.PriceInPerMTok) || math.IsInf(c.PriceOutPerMTok, 0) {
+			t.Errorf("Validate accepted %+v", c)
+		}
+		_ = c.String()
+	})
 }
