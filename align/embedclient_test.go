@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bitext/bitext/endpoint/fake"
@@ -90,5 +91,57 @@ func TestAlignWithEmbeddings(t *testing.T) {
 	want := []string{"[0]:[0]", "[1]:[1]", "[2, 3]:[2]", "[4]:[3]"}
 	if !slices.Equal(got, want) {
 		t.Errorf("beads %v, want %v", got, want)
+	}
+}
+
+// countingEmbedder counts its calls and can fail.
+type countingEmbedder struct {
+	tableEmbedder
+	calls int
+	fail  error
+}
+
+func (e *countingEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	e.calls++
+	if e.fail != nil {
+		return nil, e.fail
+	}
+	return e.tableEmbedder.Embed(ctx, texts)
+}
+
+func TestEvaluateWithEmbedder(t *testing.T) {
+	// Sentences of one length and no shared text: only the vectors say
+	// that t3 translates s3 and s4 (by lengths alone, the aligner merges
+	// s1 and s2).
+	src := []string{"s1", "s2", "s3", "s4", "s5"}
+	tgt := []string{"t1", "t2", "t3", "t4"}
+	table := tableEmbedder{}
+	for k := range src {
+		v := make([]float32, 6)
+		v[k] = 1
+		table[src[k]] = v
+	}
+	table["t1"], table["t2"], table["t4"] = table["s1"], table["s2"], table["s5"]
+	table["t3"] = []float32{0, 0, 1, 1, 0, 0}
+	gold := []Bead{{Src: []int{0}, Tgt: []int{0}}, {Src: []int{1}, Tgt: []int{1}}, {Src: []int{2, 3}, Tgt: []int{2}}, {Src: []int{4}, Tgt: []int{3}}}
+	docs := []Doc{{Name: "one", Src: src, Tgt: tgt, Gold: gold}, {Name: "two", Src: src, Tgt: tgt, Gold: gold}}
+	if c, _, err := EvaluateWith(context.Background(), docs, EvalInputs{}, Options{}); err != nil || c.Scores().Strict.F1 == 1 {
+		t.Fatalf("without embeddings: F1 %.3f, err %v; the test needs a document that lengths alone get wrong", c.Scores().Strict.F1, err)
+	}
+	e := &countingEmbedder{tableEmbedder: table}
+	c, res, err := EvaluateWith(context.Background(), docs, EvalInputs{Embedder: e}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.calls != 2 {
+		t.Errorf("%d embedding calls for 2 documents, want 2", e.calls)
+	}
+	if s := c.Scores(); s.Strict.F1 != 1 {
+		t.Errorf("strict F1 %.3f with embeddings, want 1; beads %v", s.Strict.F1, beadStrings(res[0].Beads))
+	}
+	e.fail = errors.New("endpoint down")
+	_, _, err = EvaluateWith(context.Background(), docs, EvalInputs{Embedder: e}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "evaluate one") || !strings.Contains(err.Error(), "endpoint down") {
+		t.Errorf("a failing embedder: error %v, want it to name the document and the cause", err)
 	}
 }

@@ -120,31 +120,51 @@ type DocResult struct {
 	Counts Counts
 }
 
+// EvalInputs selects what an evaluation gives the aligner besides the two
+// texts.
+type EvalInputs struct {
+	MT    bool // each document's mt.txt, where it has one
+	TgtMT bool // each document's tgt_mt.txt, where it has one
+	// Embedder, when not nil, embeds every document's sentences; the
+	// vectors go to Options.Embeddings.
+	Embedder Embedder
+}
+
 // Evaluate aligns every document (with its MT when useMT is set and the
 // document has one) and counts hits against the gold. The translation of
 // the target (TgtMT) is used only with EvaluateBoth.
 func Evaluate(ctx context.Context, docs []Doc, useMT bool, opts Options) (Counts, []DocResult, error) {
-	return evaluate(ctx, docs, useMT, false, opts)
+	return EvaluateWith(ctx, docs, EvalInputs{MT: useMT}, opts)
 }
 
 // EvaluateBoth is Evaluate with the translations in both directions (MT
 // and TgtMT) where the documents have them.
 func EvaluateBoth(ctx context.Context, docs []Doc, opts Options) (Counts, []DocResult, error) {
-	return evaluate(ctx, docs, true, true, opts)
+	return EvaluateWith(ctx, docs, EvalInputs{MT: true, TgtMT: true}, opts)
 }
 
-func evaluate(ctx context.Context, docs []Doc, useMT, both bool, opts Options) (Counts, []DocResult, error) {
+// EvaluateWith aligns every document with the inputs in and scores it
+// against its gold; it stops at the first document that fails.
+func EvaluateWith(ctx context.Context, docs []Doc, in EvalInputs, opts Options) (Counts, []DocResult, error) {
 	var total Counts
 	res := make([]DocResult, 0, len(docs))
 	for _, d := range docs {
-		in := Input{Src: d.Src, Tgt: d.Tgt}
-		if useMT {
-			in.MT = d.MT
+		x := Input{Src: d.Src, Tgt: d.Tgt}
+		if in.MT {
+			x.MT = d.MT
 		}
-		if both {
-			in.TgtMT = d.TgtMT
+		if in.TgtMT {
+			x.TgtMT = d.TgtMT
 		}
-		beads, err := Align(ctx, in, opts)
+		o := opts
+		if in.Embedder != nil {
+			e, err := EmbedPair(ctx, in.Embedder, d.Src, d.Tgt)
+			if err != nil {
+				return total, res, fmt.Errorf("evaluate %s: %w", d.Name, err)
+			}
+			o.Embeddings = e
+		}
+		beads, err := Align(ctx, x, o)
 		if err != nil {
 			return total, res, fmt.Errorf("evaluate %s: %w", d.Name, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,38 @@ func (f alignFlags) options() (align.Options, error) {
 	return align.Options{MaxSrc: f.MaxSrc, MaxTgt: f.MaxTgt, MaxTotal: f.MaxTotal}, nil
 }
 
+// embedFlags select sentence embeddings, shared by align and eval align.
+type embedFlags struct {
+	Embed       bool    `name:"embeddings" help:"Add sentence-embedding similarity from the endpoint in OPENAI_BASE_URL (OPENAI_API_KEY, model BITEXT_EMBED_MODEL)."`
+	EmbedWeight float64 `name:"embed-weight" help:"Weight of the embedding similarity in the bead score (calibrate it with eval align on a development set)." default:"1"`
+}
+
+// embedder returns the client of the embeddings endpoint, nil without
+// --embeddings, and sets the embedding weight in opts.
+func (f embedFlags) embedder(opts *align.Options) (align.Embedder, error) {
+	if !f.Embed {
+		return nil, nil
+	}
+	if f.EmbedWeight < 0 || math.IsNaN(f.EmbedWeight) || math.IsInf(f.EmbedWeight, 0) {
+		return nil, usageErrorf("--embed-weight %g: want a finite weight ≥ 0", f.EmbedWeight)
+	}
+	w := align.DefaultWeights
+	if opts.Weights != nil {
+		w = *opts.Weights
+	}
+	w.Embed = f.EmbedWeight
+	opts.Weights = &w
+	cl, err := align.NewEmbeddingClient(align.EmbeddingConfig{
+		BaseURL: os.Getenv("OPENAI_BASE_URL"), APIKey: os.Getenv("OPENAI_API_KEY"), Model: os.Getenv("BITEXT_EMBED_MODEL")})
+	if errors.Is(err, align.ErrNoEmbeddingEndpoint) {
+		return nil, usageErrorf("--embeddings needs an embeddings endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY if it wants one) and BITEXT_EMBED_MODEL")
+	}
+	if err != nil {
+		return nil, usageErrorf("--embeddings: %w", err)
+	}
+	return cl, nil
+}
+
 // AlignCmd aligns two texts sentence by sentence.
 type AlignCmd struct {
 	alignFlags
@@ -36,11 +69,11 @@ type AlignCmd struct {
 	MT       string `name:"mt" help:"Machine translation of the source, one line per source sentence." type:"existingfile"`
 	TgtMT    string `name:"tgt-mt" help:"Machine translation of the target into the source language, one line per target sentence (compared with the source, added to --mt)." type:"existingfile"`
 	Scores   bool   `help:"With --presplit, append the cost of each bead as a third field."`
-	Embed    bool   `name:"embeddings" help:"Add sentence-embedding similarity from the endpoint in OPENAI_BASE_URL (OPENAI_API_KEY, model BITEXT_EMBED_MODEL)."`
-	JSON     bool   `name:"json" help:"Print one JSON object per bead instead of TSV (raw texts)."`
-	Save     bool   `help:"Store both documents and their alignment in the database (--db)."`
-	Src      string `arg:"" name:"source" help:"Source text (Russian)." type:"existingfile"`
-	Tgt      string `arg:"" name:"target" help:"Target text (English)." type:"existingfile"`
+	embedFlags
+	JSON bool   `name:"json" help:"Print one JSON object per bead instead of TSV (raw texts)."`
+	Save bool   `help:"Store both documents and their alignment in the database (--db)."`
+	Src  string `arg:"" name:"source" help:"Source text (Russian)." type:"existingfile"`
+	Tgt  string `arg:"" name:"target" help:"Target text (English)." type:"existingfile"`
 }
 
 // Help shows examples.
@@ -139,13 +172,9 @@ func (c *AlignCmd) runPresplit(app *App, opts align.Options) error {
 
 // embed fetches sentence vectors for both sides when --embeddings is set.
 func (c *AlignCmd) embed(app *App, src, tgt []string, opts *align.Options) error {
-	if !c.Embed {
-		return nil
-	}
-	cl, err := align.NewEmbeddingClient(align.EmbeddingConfig{
-		BaseURL: os.Getenv("OPENAI_BASE_URL"), APIKey: os.Getenv("OPENAI_API_KEY"), Model: os.Getenv("BITEXT_EMBED_MODEL")})
-	if err != nil {
-		return usageErrorf("--embeddings: %w (OPENAI_BASE_URL and BITEXT_EMBED_MODEL)", err)
+	cl, err := c.embedder(opts)
+	if cl == nil || err != nil {
+		return err
 	}
 	app.Log.Debug("embedding sentences", "source", len(src), "target", len(tgt))
 	e, err := align.EmbedPair(app.Ctx, cl, src, tgt)
@@ -279,6 +308,7 @@ type EvalCmd struct {
 // way the benchmark's score.py does.
 type EvalAlignCmd struct {
 	alignFlags
+	embedFlags
 	NoMT   bool   `name:"no-mt" help:"Ignore the sets' mt.txt files (length and anchors only)."`
 	Both   bool   `name:"both-directions" help:"Also use the sets' tgt_mt.txt files (translation of the target into the source language)."`
 	PerDoc bool   `help:"Also print one table per document."`
@@ -291,7 +321,9 @@ func (c *EvalAlignCmd) Help() string {
 	return `Example:
       bitext eval align ../shared/bench/align/textberg-defr-test
       bitext eval align --no-mt --per-doc ../shared/bench/align/parice-en-is
-      bitext eval align --both-directions ../shared/bench/align/textberg-defr-dev`
+      bitext eval align --both-directions ../shared/bench/align/textberg-defr-dev
+      OPENAI_BASE_URL=http://localhost:8080/v1 BITEXT_EMBED_MODEL=labse \
+        bitext eval align --embeddings --embed-weight 1.5 ../shared/bench/align/textberg-defr-dev`
 }
 
 // Run evaluates.
@@ -307,11 +339,12 @@ func (c *EvalAlignCmd) Run(app *App) error {
 	if c.Both && c.NoMT {
 		return usageErrorf("--both-directions and --no-mt exclude each other")
 	}
-	evaluate := func() (align.Counts, []align.DocResult, error) { return align.Evaluate(app.Ctx, docs, !c.NoMT, opts) }
-	if c.Both {
-		evaluate = func() (align.Counts, []align.DocResult, error) { return align.EvaluateBoth(app.Ctx, docs, opts) }
+	emb, err := c.embedder(&opts)
+	if err != nil {
+		return err
 	}
-	total, res, err := evaluate()
+	inputs := align.EvalInputs{MT: !c.NoMT, TgtMT: c.Both, Embedder: emb}
+	total, res, err := align.EvaluateWith(app.Ctx, docs, inputs, opts)
 	if err != nil {
 		return err
 	}

@@ -167,3 +167,54 @@ func TestAlignEmbeddings(t *testing.T) {
 		t.Error("--embeddings never called the endpoint")
 	}
 }
+
+// TestEvalAlignEmbeddings runs eval align --embeddings against the fake
+// endpoint on a small set: the endpoint is asked once per document, a
+// zero weight leaves the scores of the plain run, and bad settings are
+// usage errors.
+func TestEvalAlignEmbeddings(t *testing.T) {
+	set := t.TempDir()
+	for _, doc := range []string{"a", "b"} {
+		dir := filepath.Join(set, doc)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for name, text := range map[string]string{
+			"src.txt":  "Заседание открылось в 10:00.\nНа нём выступили 12 делегаций.\nСледующее заседание пройдёт 5 мая.\n",
+			"tgt.txt":  "The meeting opened at 10:00.\nTwelve delegations spoke.\nThe next meeting will be held on 5 May.\n",
+			"gold.txt": "[0]:[0]\n[1]:[1]\n[2]:[2]\n",
+		} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	db := filepath.Join(t.TempDir(), "e.db")
+	t.Setenv("OPENAI_BASE_URL", "")
+	t.Setenv("BITEXT_EMBED_MODEL", "")
+	if code, _, errOut := runCLI(t, db, "", "eval", "align", "--embeddings", set); code != exitUsage || !strings.Contains(errOut, "BITEXT_EMBED_MODEL") {
+		t.Errorf("--embeddings without an endpoint: exit %d (want %d), stderr %q", code, exitUsage, errOut)
+	}
+	code, plain, errOut := runCLI(t, db, "", "eval", "align", set)
+	if code != 0 {
+		t.Fatalf("eval align: exit %d: %s", code, errOut)
+	}
+	srv := fake.New(fake.Options{})
+	defer srv.Close()
+	t.Setenv("OPENAI_BASE_URL", srv.BaseURL())
+	t.Setenv("OPENAI_API_KEY", "test")
+	t.Setenv("BITEXT_EMBED_MODEL", "embed-1")
+	code, out, errOut := runCLI(t, db, "", "eval", "align", "--embeddings", "--embed-weight", "0", set)
+	if code != 0 {
+		t.Fatalf("eval align --embeddings: exit %d: %s", code, errOut)
+	}
+	if n := srv.OtherCalls(); n != 2 {
+		t.Errorf("%d embeddings requests for 2 documents, want 2", n)
+	}
+	if out != plain {
+		t.Errorf("--embed-weight 0 changed the scores:\n%s\nwithout embeddings:\n%s", out, plain)
+	}
+	if code, _, errOut := runCLI(t, db, "", "eval", "align", "--embeddings", "--embed-weight", "-1", set); code != exitUsage || !strings.Contains(errOut, "--embed-weight") {
+		t.Errorf("--embed-weight -1: exit %d (want %d), stderr %q", code, exitUsage, errOut)
+	}
+}
