@@ -63,34 +63,42 @@ func TestConfidenceTablesCurrent(t *testing.T) {
 	}
 }
 
+// judgedBead is an output bead's confidence and whether the gold has it.
+type judgedBead struct {
+	conf float64
+	ok   bool
+}
+
+// judge aligns every document (with its MT when withMT is set) and judges
+// every output bead against the gold.
+func judge(t *testing.T, docs []Doc, withMT bool) []judgedBead {
+	t.Helper()
+	_, res, err := Evaluate(context.Background(), docs, withMT, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []judgedBead
+	for k, r := range res {
+		gold := map[string]bool{}
+		for _, b := range docs[k].Gold {
+			gold[beadKey(b)] = true
+		}
+		for _, b := range r.Beads {
+			out = append(out, judgedBead{b.Confidence, gold[beadKey(b)]})
+		}
+	}
+	return out
+}
+
 // confidenceStats aligns docs and returns the area under the ROC curve of
 // the confidence as a test of strict correctness, the strict precision of
 // the beads with confidence ≥ 0.8, and the counts of right and wrong beads.
 func confidenceStats(t *testing.T, docs []Doc, withMT bool) (auc, highPrec float64, right, wrong int) {
 	t.Helper()
-	type scored struct {
-		conf float64
-		ok   bool
-	}
-	var all []scored
-	for _, d := range docs {
-		in := Input{Src: d.Src, Tgt: d.Tgt}
-		if withMT {
-			in.MT = d.MT
-		}
-		beads, err := Align(context.Background(), in, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		gold := map[string]bool{}
-		for _, b := range d.Gold {
-			gold[beadKey(b)] = true
-		}
-		for _, b := range beads {
-			if b.Confidence < 0 || b.Confidence > 1 || math.IsNaN(b.Confidence) {
-				t.Fatalf("%s: confidence %v outside [0, 1]", d.Name, b.Confidence)
-			}
-			all = append(all, scored{b.Confidence, gold[beadKey(b)]})
+	all := judge(t, docs, withMT)
+	for _, s := range all {
+		if s.conf < 0 || s.conf > 1 || math.IsNaN(s.conf) {
+			t.Fatalf("confidence %v outside [0, 1]", s.conf)
 		}
 	}
 	sort.Slice(all, func(a, b int) bool { return all[a].conf < all[b].conf })

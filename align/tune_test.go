@@ -306,26 +306,12 @@ func TestReliability(t *testing.T) {
 	for _, useMT := range []bool{true, false} {
 		var n, hit [5]int
 		var sum [5]float64
-		for _, d := range docs {
-			in := Input{Src: d.Src, Tgt: d.Tgt}
-			if useMT {
-				in.MT = d.MT
-			}
-			beads, err := Align(context.Background(), in, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			gold := map[string]bool{}
-			for _, b := range d.Gold {
-				gold[beadKey(b)] = true
-			}
-			for _, b := range beads {
-				k := min(int(b.Confidence*5), 4)
-				n[k]++
-				sum[k] += b.Confidence
-				if gold[beadKey(b)] {
-					hit[k]++
-				}
+		for _, b := range judge(t, docs, useMT) {
+			k := min(int(b.conf*5), 4)
+			n[k]++
+			sum[k] += b.conf
+			if b.ok {
+				hit[k]++
 			}
 		}
 		t.Logf("mt=%v (MT available: %v)", useMT, docs[0].MT != nil)
