@@ -57,6 +57,10 @@ type JobConfig struct {
 	MaxCost       float64     // stop before the estimate exceeds it; 0 means no limit
 	Pairs         [][2]string // explicit Russian–English pairs
 	Parallel      int         // documents read and translated at once (default 1)
+	// PairMT translates the Russian side of a Russian–English pair too, so
+	// that the aligner compares the human translation with ours (more
+	// accurate pairs, at the cost of translating the Russian).
+	PairMT bool
 }
 
 // Job is one run of the main job: ingest, translate or align, check the
@@ -373,6 +377,14 @@ func tmKey(source, model, prompt, termSig string) string {
 // translateDoc translates the Russian sentences of one document, resuming
 // from what the store already has.
 func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
+	return j.translateInto(ctx, r, nil)
+}
+
+// translateInto translates the Russian sentences of r. With keep nil it
+// writes the outputs (the English text and the pairs); otherwise it writes
+// nothing and leaves the segments, as committed, in *keep (the translation
+// of the Russian side of a pair, for the aligner).
+func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Segment) DocReport {
 	dr := j.report(r, ActTranslated)
 	doc := r.Doc
 	fail := func(err error) DocReport {
@@ -472,7 +484,7 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 		todo = append(todo, s)
 	}
 	var chk *checker
-	if len(todo) > 0 && len(segs) >= checkWindow+checkMargin && j.Translator != nil && !j.Config.DryRun {
+	if keep == nil && len(todo) > 0 && len(segs) >= checkWindow+checkMargin && j.Translator != nil && !j.Config.DryRun {
 		// A large document is checked by the aligner while it is being
 		// translated (see check.go).
 		order := make([]int, len(segs))
@@ -517,6 +529,18 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 	// before it stores the confidences). If a commit failed, they are
 	// written again from the database.
 	j.summarise(&dr, segs)
+	if keep != nil {
+		if n, serr := cm.wait(); serr != nil {
+			dr.Error = fmt.Sprintf("%d segment(s) could not be stored, first: %v", n, serr)
+			if segs, err := j.Store.Segments(ctx, doc.ID); err == nil {
+				j.summarise(&dr, segs)
+				*keep = segs
+			}
+			return dr
+		}
+		*keep = segs
+		return dr
+	}
 	if dr.Action == ActWaiting || dr.Action == ActEstimated || dr.Action == ActCostLimit {
 		return dr
 	}

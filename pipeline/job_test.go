@@ -859,3 +859,161 @@ func TestCommitFailureOutputsShowDatabase(t *testing.T) {
 	}
 	e.checkOutputs(d, segs)
 }
+
+// pairMTText is a pair whose translator left out one sentence of the
+// Russian: by lengths alone the aligner merges it into its neighbour's
+// bead; our translation of the Russian shows where it belongs.
+var pairMTText = struct {
+	ru, en []string
+	mt     map[string]string // Russian sentence (no final stop) → translation
+}{
+	ru: []string{
+		"Стороны обсудили ход подготовки к саммиту.",
+		"Особое внимание уделено вопросам энергетики.",
+		"Затронута тема культурного обмена стран.",
+		"Итоги встречи будут подведены в декабре.",
+		"Эксперты продолжат работу над проектом.",
+		"Делегации обменялись мнениями о регионе.",
+	},
+	en: []string{
+		"The parties discussed preparations for the summit.",
+		"Particular attention was paid to energy.",
+		"The results of the meeting will be summed up in December.",
+		"Experts will continue to work on the draft.",
+		"The delegations exchanged views on the region.",
+	},
+	mt: map[string]string{
+		"Стороны обсудили ход подготовки к саммиту":   "The parties discussed the preparations for the summit",
+		"Особое внимание уделено вопросам энергетики": "Particular attention was paid to energy issues",
+		"Затронута тема культурного обмена стран":     "The topic of cultural exchange between the countries was touched upon",
+		"Итоги встречи будут подведены в декабре":     "The results of the meeting will be summed up in December",
+		"Эксперты продолжат работу над проектом":      "Experts will continue work on the draft",
+		"Делегации обменялись мнениями о регионе":     "The delegations exchanged views on the region",
+	},
+}
+
+// readPairs reads OUT/NAME.pairs.json.
+func (e *jobEnv) readPairs(name string) PairsFile {
+	e.t.Helper()
+	b, err := os.ReadFile(filepath.Join(e.out, name+".pairs.json"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var pf PairsFile
+	if err := json.Unmarshal(b, &pf); err != nil {
+		e.t.Fatal(err)
+	}
+	return pf
+}
+
+func beadList(pf PairsFile) []string {
+	var out []string
+	for _, p := range pf.Pairs {
+		out = append(out, p.Bead)
+	}
+	return out
+}
+
+// TestRunPairMT: with PairMT, the Russian side of a pair is translated
+// (once: a second run makes no call), the aligner uses the translation and
+// finds the sentence the translator left out, and the pairs carry our
+// translation beside the human one. Without an endpoint the pair is still
+// aligned, without a translation, and the run says it waits.
+func TestRunPairMT(t *testing.T) {
+	e := newJobEnv(t)
+	e.write("talks.ru.txt", strings.Join(pairMTText.ru, " ")+"\n")
+	e.write("talks.en.txt", strings.Join(pairMTText.en, " ")+"\n")
+	want := []string{"[0]:[0]", "[1]:[1]", "[2]:[]", "[3]:[2]", "[4]:[3]", "[5]:[4]"}
+	srv := e.fake(func(o *fake.Options) {
+		for ru, en := range pairMTText.mt {
+			o.Glossary[ru] = en
+		}
+	})
+	withMT := func(c *JobConfig) { c.PairMT = true }
+
+	// Without the translation the aligner gets this pair wrong: the test
+	// would prove nothing otherwise.
+	rep := e.run(e.job(srv, jobOptions{}), e.in)
+	if srv.Calls() != 0 || !rep.OK() {
+		t.Fatalf("plain pair: %d calls, report %+v", srv.Calls(), rep.Documents)
+	}
+	if got := beadList(e.readPairs("talks")); slices.Equal(got, want) {
+		t.Fatalf("without a translation the pair aligned right already (%v); the test needs a harder pair", got)
+	}
+
+	rep = e.run(e.job(srv, jobOptions{change: withMT}), e.in)
+	if !rep.OK() || len(rep.Documents) != 1 || rep.Documents[0].Action != ActAligned {
+		t.Fatalf("--pair-mt: report %+v", rep.Documents)
+	}
+	d := rep.Documents[0]
+	if srv.Calls() == 0 || d.Calls == 0 || d.Segments[store.SegPending] != 0 {
+		t.Errorf("--pair-mt: %d endpoint calls, report %+v", srv.Calls(), d)
+	}
+	pf := e.readPairs("talks")
+	if got := beadList(pf); !slices.Equal(got, want) {
+		t.Errorf("--pair-mt beads %v, want %v", got, want)
+	}
+	for _, p := range pf.Pairs {
+		if len(p.Src) > 0 && !strings.HasPrefix(p.MT, pairMTText.mt[strings.TrimSuffix(pairMTText.ru[p.Src[0]], ".")]) {
+			t.Errorf("pair %s: mt %q, want our translation of %q", p.Bead, p.MT, p.RU)
+		}
+		if p.State != "human" || p.Origin != "human" {
+			t.Errorf("pair %s: state %s origin %s, want the human translation's", p.Bead, p.State, p.Origin)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(e.out, "talks.en.txt")); err == nil {
+		t.Error("--pair-mt wrote our translation as talks.en.txt beside the human one")
+	}
+	docs, err := e.db.Documents(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ruID, enID int64
+	for _, doc := range docs {
+		switch {
+		case strings.HasSuffix(doc.Path, "talks.ru.txt"):
+			ruID = doc.ID
+		case strings.HasSuffix(doc.Path, "talks.en.txt"):
+			enID = doc.ID
+		}
+	}
+	al, err := e.db.AlignmentOf(context.Background(), ruID, enID)
+	if err != nil || !strings.HasPrefix(al.Method, "mt+") {
+		t.Errorf("stored alignment method %q (err %v), want mt+…", al.Method, err)
+	}
+
+	calls := srv.Calls()
+	rep = e.run(e.job(srv, jobOptions{change: withMT}), e.in)
+	if srv.Calls() != calls || !rep.OK() {
+		t.Errorf("second --pair-mt run: %d more calls, report %+v", srv.Calls()-calls, rep.Documents)
+	}
+	if got := beadList(e.readPairs("talks")); !slices.Equal(got, want) {
+		t.Errorf("second --pair-mt run: beads %v, want %v", got, want)
+	}
+
+	// A dry run estimates the translation of the Russian side and writes
+	// no pairs.
+	e3 := newJobEnv(t)
+	e3.write("talks.ru.txt", strings.Join(pairMTText.ru, " ")+"\n")
+	e3.write("talks.en.txt", strings.Join(pairMTText.en, " ")+"\n")
+	rep = e3.run(e3.job(srv, jobOptions{change: func(c *JobConfig) { c.PairMT, c.DryRun = true, true }}), e3.in)
+	if len(rep.Documents) != 1 || rep.Documents[0].Action != ActEstimated || rep.Documents[0].Cost <= 0 {
+		t.Errorf("--pair-mt --dry-run: report %+v", rep.Documents)
+	}
+	if _, err := os.Stat(filepath.Join(e3.out, "talks.pairs.json")); err == nil {
+		t.Error("--pair-mt --dry-run wrote the pairs")
+	}
+
+	// A new document pair and no endpoint: aligned without a translation,
+	// reported as waiting, and the run is not OK.
+	e2 := newJobEnv(t)
+	e2.write("talks.ru.txt", strings.Join(pairMTText.ru, " ")+"\n")
+	e2.write("talks.en.txt", strings.Join(pairMTText.en, " ")+"\n")
+	rep = e2.run(e2.job(nil, jobOptions{change: withMT}), e2.in)
+	if rep.OK() || len(rep.Documents) != 1 || rep.Documents[0].Action != ActWaiting || !strings.Contains(rep.Documents[0].Error, "without a machine translation") {
+		t.Errorf("--pair-mt without an endpoint: report %+v", rep.Documents)
+	}
+	if pf := e2.readPairs("talks"); len(pf.Pairs) == 0 || pf.Pairs[0].MT != "" {
+		t.Errorf("--pair-mt without an endpoint: pairs %+v, want them aligned without a translation", pf.Pairs)
+	}
+}

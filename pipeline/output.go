@@ -22,14 +22,17 @@ const LowConfidence = 0.5
 // Pair is one aligned unit of Russian and English, as written to
 // NAME.pairs.json and NAME.pairs.tsv.
 type Pair struct {
-	Bead       string                `json:"bead"` // "[3]:[3]", sentence indices of each side
-	Src        []int                 `json:"src"`
-	Tgt        []int                 `json:"tgt"`
-	Confidence float64               `json:"confidence"`
-	State      string                `json:"state"`  // segment state, or "human" for an existing translation
-	Origin     string                `json:"origin"` // model, memory, human
-	RU         string                `json:"ru"`
-	EN         string                `json:"en"`
+	Bead       string  `json:"bead"` // "[3]:[3]", sentence indices of each side
+	Src        []int   `json:"src"`
+	Tgt        []int   `json:"tgt"`
+	Confidence float64 `json:"confidence"`
+	State      string  `json:"state"`  // segment state, or "human" for an existing translation
+	Origin     string  `json:"origin"` // model, memory, human
+	RU         string  `json:"ru"`
+	EN         string  `json:"en"`
+	// MT is our own translation of the Russian, for a pair aligned with
+	// --pair-mt (the English is then the human translation).
+	MT         string                `json:"mt,omitempty"`
 	Violations []translate.Violation `json:"violations,omitempty"`
 	Reason     string                `json:"reason,omitempty"`
 	Note       string                `json:"note,omitempty"`
@@ -230,11 +233,18 @@ func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
 	for i, s := range tgt {
 		es[i] = s.Text
 	}
+	var mt []string
+	if j.Config.PairMT {
+		var stop bool
+		if mt, stop = j.pairMT(ctx, ru, src, &dr); stop {
+			return dr
+		}
+	}
 	opts := align.Options{}
 	if j.Glossary != nil {
 		opts.Dictionary = j.Glossary
 	}
-	beads, err := align.Align(ctx, align.Input{Src: rs, Tgt: es}, opts)
+	beads, err := align.Align(ctx, align.Input{Src: rs, Tgt: es, MT: mt}, opts)
 	if err != nil {
 		dr.Action, dr.Error = ActFailed, fmt.Sprintf("align %s with %s: %v", ru.Path, en.Path, err)
 		return dr
@@ -243,7 +253,11 @@ func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
 	for i, b := range beads {
 		stored[i] = store.AlignedBead{Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Score: b.Score, Confidence: b.Confidence}
 	}
-	if _, err := j.Store.SaveAlignment(ctx, ru.DocID, en.DocID, "length+anchors+glossary", stored); err != nil {
+	method := "length+anchors+glossary"
+	if mt != nil {
+		method = "mt+" + method
+	}
+	if _, err := j.Store.SaveAlignment(ctx, ru.DocID, en.DocID, method, stored); err != nil {
 		dr.Action, dr.Error = ActFailed, fmt.Sprintf("store the alignment of %s with %s: %v", ru.Path, en.Path, err)
 		return dr
 	}
@@ -251,6 +265,9 @@ func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
 	for _, b := range beads {
 		p := Pair{Bead: align.FormatBead(b), Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Confidence: round3(b.Confidence), State: "human", Origin: "human"}
 		p.RU, p.EN = joinSents(rs, b.Src), joinSents(es, b.Tgt)
+		if mt != nil {
+			p.MT = joinSents(mt, b.Src)
+		}
 		if j.Glossary != nil && p.RU != "" {
 			hits := j.Glossary.Match(p.RU)
 			p.Violations = j.Glossary.Verify(p.RU, hits, p.EN)
@@ -309,3 +326,56 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 func tsvField(s string) string { return strings.ReplaceAll(oneLine(s), "\t", " ") }
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+// pairMT translates the Russian side of a pair (JobConfig.PairMT) for the
+// aligner: one line per source sentence, the English sentences of a mixed
+// document as they are. The translation's calls, tokens, cost and segment
+// states go into dr. When some sentence has no translation (the endpoint
+// is away, the cost limit stopped the run, a sentence failed), it returns
+// nil and the pair is aligned without one; dr then carries the
+// translation's state, so that the run does not report success and a
+// later run finishes the job. A dry run only estimates: stop is true.
+func (j *Job) pairMT(ctx context.Context, ru FileResult, src []bitext.Sentence, dr *DocReport) (mt []string, stop bool) {
+	var segs []store.Segment
+	t := j.translateInto(ctx, ru, &segs)
+	dr.Segments, dr.FromMemory, dr.Retranslate = t.Segments, t.FromMemory, t.Retranslate
+	dr.Calls, dr.TokensIn, dr.TokensOut, dr.Cost = t.Calls, t.TokensIn, t.TokensOut, t.Cost
+	switch {
+	case t.Action == ActEstimated || j.Config.DryRun:
+		dr.Action = ActEstimated
+		return nil, true
+	case t.Action == ActFailed:
+		dr.Action, dr.Error = ActFailed, t.Error
+		return nil, true
+	}
+	byIdx := make(map[int]*store.Segment, len(segs))
+	for i := range segs {
+		byIdx[segs[i].Idx] = &segs[i]
+	}
+	mt = make([]string, len(src))
+	missing := 0
+	for i, s := range src {
+		switch g := byIdx[s.Index]; {
+		case g == nil:
+			mt[i] = s.Text // an English paragraph of the Russian document
+		case g.Done():
+			mt[i] = g.Target
+		default:
+			missing++
+		}
+	}
+	if missing == 0 && t.Error == "" {
+		return mt, false
+	}
+	note := fmt.Sprintf("aligned without a machine translation: %d of %d sentences have none yet", missing, len(src))
+	if t.Error != "" {
+		note += " (" + t.Error + ")"
+	}
+	dr.Error = note + "; run again to align with it"
+	if t.Action != ActTranslated {
+		dr.Action = t.Action
+	} else {
+		dr.Action = ActIncomplete
+	}
+	return nil, false
+}

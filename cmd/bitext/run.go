@@ -136,6 +136,7 @@ type RunCmd struct {
 	Out      string   `help:"Output folder." default:"out" env:"BITEXT_OUT"`
 	Glossary string   `help:"Glossary file (CSV, TSV or TBX) to import into the database before the run; without it the database's glossary is used." env:"BITEXT_GLOSSARY"`
 	Pair     pairFlag `help:"A Russian file and its existing English translation, aligned instead of translated (repeatable): --pair a.txt b.txt." placeholder:"RU EN"`
+	PairMT   bool     `name:"pair-mt" help:"Translate the Russian side of pairs too, and align the existing English with the help of our translation: more accurate pairs, at the cost of translating the Russian (cached like any translation)." env:"BITEXT_PAIR_MT"`
 	DryRun   bool     `name:"dry-run" help:"Count tokens and estimate the cost; call no endpoint."`
 	MaxCost  float64  `name:"max-cost" help:"Stop cleanly before the estimated cost of the run would exceed this (0: no limit)."`
 	JSON     bool     `name:"json" help:"Print the report as JSON on stdout (it is always written to OUT/report.json)."`
@@ -152,7 +153,10 @@ language detected per paragraph, split into sentences and stored. Then:
     repaired, aligned, and written to OUT/NAME.en.txt, OUT/NAME.pairs.tsv and
     OUT/NAME.pairs.json;
   - NAME.ru.txt beside NAME.en.txt (or --pair RU EN) is an existing
-    translation: it is aligned and checked against the glossary instead;
+    translation: it is aligned and checked against the glossary instead
+    (with --pair-mt, the Russian is translated as well and the aligner
+    compares the existing English with our translation: better pairs,
+    written with our translation beside them in NAME.pairs.json);
   - English documents are stored as they are.
 OUT/report.json holds the machine-readable report; a summary goes to stderr.
 Re-running resumes: committed segments are never paid for again, and a
@@ -166,7 +170,8 @@ Examples:
   OPENAI_API_KEY=sk-... BITEXT_MODEL=gpt-4o-mini bitext run releases/
   bitext run --dry-run --price-in 0.15 --price-out 0.6 releases/
   bitext run --max-cost 2.50 --out english/ releases/
-  bitext run --pair statement.txt statement-official-en.txt`
+  bitext run --pair statement.txt statement-official-en.txt
+  bitext run --pair-mt releases-with-translations/`
 }
 
 // Run runs the job.
@@ -197,7 +202,7 @@ func (c *RunCmd) Run(app *App) error {
 		Glossary: g,
 		Log:      app.Log,
 		Config: pipeline.JobConfig{OutDir: c.Out, Model: cfg.Model, PromptVersion: translate.PromptVersion,
-			DryRun: c.DryRun, MaxCost: c.MaxCost, Pairs: c.Pair, Parallel: c.Parallel},
+			DryRun: c.DryRun, MaxCost: c.MaxCost, Pairs: c.Pair, Parallel: c.Parallel, PairMT: c.PairMT},
 	}
 	if client != nil || c.DryRun {
 		count := endpoint.NewTokens(cfg.Model).Count
