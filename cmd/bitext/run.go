@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/alecthomas/kong"
 	"github.com/bitext/bitext/endpoint"
 	"github.com/bitext/bitext/glossary"
+	"github.com/bitext/bitext/input"
 	"github.com/bitext/bitext/pipeline"
 	"github.com/bitext/bitext/pipeline/translate"
 	"github.com/bitext/bitext/store"
@@ -174,6 +176,16 @@ func (c *RunCmd) Run(app *App) error {
 	if len(c.Paths) == 0 && len(c.Pair) == 0 {
 		return usageErrorf("give files or folders to run over, e.g. 'bitext run data/samples'")
 	}
+	for _, p := range c.Pair {
+		if sameFile(p[0], p[1]) {
+			return usageErrorf("--pair %s %s: both name the same file; give the Russian file, then its English translation", p[0], p[1])
+		}
+	}
+	if len(c.Paths) > 0 && len(c.Pair) == 0 {
+		if files, errs := input.Expand(c.Paths); len(files) == 0 && len(errs) == 0 {
+			return usageErrorf("no readable files (.txt, .md, .html) under %s", strings.Join(c.Paths, ", "))
+		}
+	}
 	client, cfg, err := c.client(app)
 	if err != nil {
 		return err
@@ -288,6 +300,17 @@ func loadGlossary(app *App, db *store.DB, file string) (*pipeline.Glossary, erro
 
 func newTerms(entries []glossary.Entry) (translate.Terms, error) {
 	return pipeline.NewGlossary(entries)
+}
+
+// sameFile reports whether a and b name the same file (by path, or the
+// same file reached by two paths).
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(ia, ib)
 }
 
 func openFile(path string) (*os.File, error) { return os.Open(path) }
