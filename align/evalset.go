@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Doc is one document of a benchmark set in the layout of the shared
@@ -23,13 +24,24 @@ type Doc struct {
 	Gold  []Bead
 }
 
-// ReadLines reads a file of one sentence per line.
+// ReadLines reads a file of one sentence per line. A file that is not
+// UTF-8 text is refused, naming the first bad line: aligned as it is, it
+// would give beads without an error.
 func ReadLines(path string) ([]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return SplitLines(string(data)), nil
+	lines := SplitLines(string(data))
+	for i, l := range lines {
+		if strings.IndexByte(l, 0) >= 0 {
+			return nil, fmt.Errorf("%s: line %d has NUL bytes: it is not UTF-8 text (binary, or UTF-16); give a UTF-8 text file", path, i+1)
+		}
+		if !utf8.ValidString(l) {
+			return nil, fmt.Errorf("%s: line %d is not valid UTF-8; convert the file (e.g. iconv -f windows-1251 -t utf-8)", path, i+1)
+		}
+	}
+	return lines, nil
 }
 
 // SplitLines splits text into lines the way Python iterates over a file: a

@@ -92,6 +92,8 @@ func TestReadSetRefusesBrokenDocuments(t *testing.T) {
 		{"unscored deletion bead past the end", map[string]string{"src.txt": "a\n", "tgt.txt": "A\n", "gold.txt": "[0]:[0]\n[1]:[]\n"}, nil},
 		{"target id out of range", map[string]string{"src.txt": "a\n", "tgt.txt": "A\n", "gold.txt": "[0]:[0, 1]\n"}, []string{"line 1", "tgt.txt has 1 lines"}},
 		{"negative id", map[string]string{"src.txt": "a\n", "tgt.txt": "A\n", "gold.txt": "[-1]:[0]\n"}, []string{"line 1", `bad sentence id "-1"`}},
+		{"src.txt not UTF-8", map[string]string{"src.txt": "a\n\xc8\xca\n", "tgt.txt": "A\n", "gold.txt": "[0]:[0]\n"}, []string{"src.txt: line 2 is not valid UTF-8"}},
+		{"tgt.txt with NUL bytes", map[string]string{"src.txt": "a\n", "tgt.txt": "A\x00\n", "gold.txt": "[0]:[0]\n"}, []string{"tgt.txt: line 1 has NUL bytes"}},
 		{"bad bead", map[string]string{"src.txt": "a\n", "tgt.txt": "A\n", "gold.txt": "[0]:[0\n"}, []string{"line 1", "unclosed target list"}},
 	}
 	for _, tc := range tests {
