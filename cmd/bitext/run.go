@@ -178,6 +178,9 @@ func (c *RunCmd) Run(app *App) error {
 	if len(c.Paths) == 0 && len(c.Pair) == 0 {
 		return usageErrorf("give files or folders to run over, e.g. 'bitext run data/samples'")
 	}
+	if info, err := os.Stat(c.Out); err == nil && !info.IsDir() {
+		return usageErrorf("--out %s: is a file, not a folder; give a folder (it is created if missing)", c.Out)
+	}
 	for _, p := range c.Pair {
 		if sameFile(p[0], p[1]) {
 			return usageErrorf("--pair %s %s: both name the same file; give the Russian file, then its English translation", p[0], p[1])
