@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Doc is one document of a benchmark set in the layout of the shared
@@ -23,13 +24,24 @@ type Doc struct {
 	Gold  []Bead
 }
 
-// ReadLines reads a file of one sentence per line.
+// ReadLines reads a file of one sentence per line. A file that is not
+// UTF-8 text is refused, naming the first bad line: aligned as it is, it
+// would give beads without an error.
 func ReadLines(path string) ([]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return SplitLines(string(data)), nil
+	lines := SplitLines(string(data))
+	for i, l := range lines {
+		if strings.IndexByte(l, 0) >= 0 {
+			return nil, fmt.Errorf("%s: line %d has NUL bytes: it is not UTF-8 text (binary, or UTF-16); give a UTF-8 text file", path, i+1)
+		}
+		if !utf8.ValidString(l) {
+			return nil, fmt.Errorf("%s: line %d is not valid UTF-8; convert the file (e.g. iconv -f windows-1251 -t utf-8)", path, i+1)
+		}
+	}
+	return lines, nil
 }
 
 // SplitLines splits text into lines the way Python iterates over a file: a
@@ -59,17 +71,19 @@ func ReadSet(dir string) ([]Doc, error) {
 		if !e.IsDir() {
 			continue
 		}
-		d, err := ReadDoc(filepath.Join(dir, e.Name()))
-		if errors.Is(err, fs.ErrNotExist) {
+		// Only a folder without gold.txt is not a document: a missing
+		// src.txt or tgt.txt beside a gold.txt is an error, not a skip.
+		if _, err := os.Stat(filepath.Join(dir, e.Name(), "gold.txt")); errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
+		d, err := ReadDoc(filepath.Join(dir, e.Name()))
 		if err != nil {
 			return nil, err
 		}
 		docs = append(docs, d)
 	}
 	if len(docs) == 0 {
-		return nil, fmt.Errorf("read set %s: no document folders with gold.txt", dir)
+		return nil, fmt.Errorf("read set %s: no document folders with gold.txt (a set holds one folder per document with src.txt, tgt.txt and gold.txt)", dir)
 	}
 	slices.SortFunc(docs, func(a, b Doc) int { return strings.Compare(a.Name, b.Name) })
 	return docs, nil
@@ -83,14 +97,28 @@ func ReadDoc(dir string) (Doc, error) {
 		return d, err
 	}
 	defer f.Close()
-	if d.Gold, err = ReadBeads(f); err != nil {
+	var goldLines []int
+	if d.Gold, goldLines, err = readBeads(f); err != nil {
 		return d, fmt.Errorf("read %s: %w", f.Name(), err)
 	}
 	if d.Src, err = ReadLines(filepath.Join(dir, "src.txt")); err != nil {
-		return d, fmt.Errorf("read document %s: %w", dir, err)
+		return d, fmt.Errorf("read document %s: %w (a document folder needs src.txt, tgt.txt and gold.txt)", dir, err)
 	}
 	if d.Tgt, err = ReadLines(filepath.Join(dir, "tgt.txt")); err != nil {
-		return d, fmt.Errorf("read document %s: %w", dir, err)
+		return d, fmt.Errorf("read document %s: %w (a document folder needs src.txt, tgt.txt and gold.txt)", dir, err)
+	}
+	// A bead with an empty side is never scored (parice-en-is/u_1 has a
+	// deletion bead one past the end); any other must point at real lines.
+	for k, b := range d.Gold {
+		if len(b.Src) == 0 || len(b.Tgt) == 0 {
+			continue
+		}
+		if err := checkIDs(b.Src, len(d.Src), "src.txt"); err != nil {
+			return d, fmt.Errorf("read %s: line %d: bead %s: %w", f.Name(), goldLines[k], FormatBead(b), err)
+		}
+		if err := checkIDs(b.Tgt, len(d.Tgt), "tgt.txt"); err != nil {
+			return d, fmt.Errorf("read %s: line %d: bead %s: %w", f.Name(), goldLines[k], FormatBead(b), err)
+		}
 	}
 	d.MT, err = ReadLines(filepath.Join(dir, "mt.txt"))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -111,6 +139,17 @@ func ReadDoc(dir string) (Doc, error) {
 		return d, fmt.Errorf("read document %s: %w (%d lines, %d target lines)", dir, ErrTgtMTLength, len(d.TgtMT), len(d.Tgt))
 	}
 	return d, nil
+}
+
+// checkIDs reports a sentence id of a gold bead that is not a line of the
+// file it points into.
+func checkIDs(ids []int, n int, file string) error {
+	for _, id := range ids {
+		if id >= n {
+			return fmt.Errorf("sentence %d does not exist: %s has %d lines, numbered from 0; fix the bead or the file", id, file, n)
+		}
+	}
+	return nil
 }
 
 // DocResult is the alignment of one benchmark document and its counts.

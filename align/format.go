@@ -104,9 +104,16 @@ func parseIDs(s string) ([]int, error) {
 // ReadBeads reads an alignment file: one bead per line, blank lines and
 // lines starting with '#' ignored, a UTF-8 byte-order mark allowed.
 func ReadBeads(r io.Reader) ([]Bead, error) {
+	beads, _, err := readBeads(r)
+	return beads, err
+}
+
+// readBeads is ReadBeads that also returns the line of each bead.
+func readBeads(r io.Reader) ([]Bead, []int, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	var out []Bead
+	var lines []int
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
 		if n == 1 {
@@ -118,12 +125,13 @@ func ReadBeads(r io.Reader) ([]Bead, error) {
 		}
 		src, tgt, err := ParseBead(line)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", n, err)
+			return nil, nil, fmt.Errorf("line %d: %w", n, err)
 		}
 		out = append(out, Bead{Src: src, Tgt: tgt})
+		lines = append(lines, n)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read beads: %w", err)
+		return nil, nil, fmt.Errorf("read beads: %w", err)
 	}
-	return out, nil
+	return out, lines, nil
 }

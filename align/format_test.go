@@ -1,6 +1,8 @@
 package align
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -75,5 +77,52 @@ func TestCountMatchesDefinition(t *testing.T) {
 	want := Counts{Pred: 5, Gold: 3, PStrict: 3, PLax: 4, RStrict: 2, RLax: 3}
 	if c != want {
 		t.Errorf("Count = %+v, want %+v", c, want)
+	}
+}
+
+func TestReadSetRefusesBrokenDocuments(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string // file in the document folder → contents
+		want  []string          // parts of the error
+	}{
+		{"good", map[string]string{"src.txt": "a\nb\n", "tgt.txt": "A\n", "gold.txt": "[0, 1]:[0]\n"}, nil},
+		{"missing tgt.txt", map[string]string{"src.txt": "a\n", "gold.txt": "[0]:[]\n"}, []string{"tgt.txt", "needs src.txt, tgt.txt and gold.txt"}},
+		{"source id out of range", map[string]string{"src.txt": "a\nb\n", "tgt.txt": "A\n", "gold.txt": "[0]:[0]\n# c\n[1, 7]:[0]\n"}, []string{"gold.txt: line 3: bead [1, 7]:[0]", "sentence 7 does not exist: src.txt has 2 lines"}},
+		{"unscored deletion bead past the end", map[string]string{"src.txt": "a\n", "tgt.txt": "A\n", "gold.txt": "[0]:[0]\n[1]:[]\n"}, nil},
+		{"target id out of range", map[string]string{"src.txt": "a\n", "tgt.txt": "A\n", "gold.txt": "[0]:[0, 1]\n"}, []string{"line 1", "tgt.txt has 1 lines"}},
+		{"negative id", map[string]string{"src.txt": "a\n", "tgt.txt": "A\n", "gold.txt": "[-1]:[0]\n"}, []string{"line 1", `bad sentence id "-1"`}},
+		{"src.txt not UTF-8", map[string]string{"src.txt": "a\n\xc8\xca\n", "tgt.txt": "A\n", "gold.txt": "[0]:[0]\n"}, []string{"src.txt: line 2 is not valid UTF-8"}},
+		{"tgt.txt with NUL bytes", map[string]string{"src.txt": "a\n", "tgt.txt": "A\x00\n", "gold.txt": "[0]:[0]\n"}, []string{"tgt.txt: line 1 has NUL bytes"}},
+		{"bad bead", map[string]string{"src.txt": "a\n", "tgt.txt": "A\n", "gold.txt": "[0]:[0\n"}, []string{"line 1", "unclosed target list"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			set := t.TempDir()
+			doc := filepath.Join(set, "001")
+			if err := os.Mkdir(doc, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for name, text := range tc.files {
+				if err := os.WriteFile(filepath.Join(doc, name), []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			docs, err := ReadSet(set)
+			if tc.want == nil {
+				if err != nil || len(docs) != 1 {
+					t.Fatalf("got %d documents, %v", len(docs), err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("no error, %d documents", len(docs))
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
 	}
 }

@@ -11,9 +11,11 @@
 package endpoint
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/url"
 	"os"
@@ -217,17 +219,44 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 // LoadFile overlays the JSON object in path on c. Keys are the json names of
 // Config's fields; unknown keys are an error (a typo must not go unnoticed).
 func (c *Config) LoadFile(path string) error {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("endpoint config: %w", err)
 	}
-	defer f.Close()
-	dec := json.NewDecoder(f)
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(c); err != nil {
-		return fmt.Errorf("endpoint config %s: %w", path, err)
+		return fmt.Errorf("endpoint config %s: %w", path, explainJSON(err, data))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		off := int(dec.InputOffset())
+		return fmt.Errorf("endpoint config %s: more after the settings object (line %d); keep one JSON object", path, lineAt(data, off))
 	}
 	return nil
+}
+
+// explainJSON turns a decoding error of a configuration file into one that
+// says where the file is wrong and what it should hold.
+func explainJSON(err error, data []byte) error {
+	const want = `it must hold one JSON object, e.g. {"base_url": "http://localhost:8000/v1", "model": "local"}`
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return fmt.Errorf("the file is empty; %s", want)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("the file ends inside the JSON object (a missing '}' or '\"'?); %s", want)
+	case errors.As(err, &syn):
+		return fmt.Errorf("not valid JSON at line %d: %w; %s", lineAt(data, int(syn.Offset)), err, want)
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Errorf("the file holds a JSON %s; %s", typ.Value, want)
+	}
+	return err
+}
+
+// lineAt returns the 1-based line of byte offset off in data.
+func lineAt(data []byte, off int) int {
+	return bytes.Count(data[:min(max(off, 0), len(data))], []byte{'\n'}) + 1
 }
 
 // Configured reports whether an endpoint has been set up at all: a base URL

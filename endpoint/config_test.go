@@ -141,6 +141,29 @@ func TestLoadFile(t *testing.T) {
 	if err := c.LoadFile(filepath.Join(dir, "missing.json")); err == nil {
 		t.Error("missing file not reported")
 	}
+	// Malformed files: the error says where and what the file must hold,
+	// never a bare "EOF".
+	for _, tc := range []struct{ name, text, want string }{
+		{"empty", "", "the file is empty; it must hold one JSON object"},
+		{"cut short", "{\"model\": ", "ends inside the JSON object"},
+		{"syntax error", "{\"model\": \"m\",\n x}", "not valid JSON at line 2"},
+		{"array", "[1]", "the file holds a JSON array"},
+		{"two objects", "{\"model\": \"m\"}\n{\"modle\": \"n\"}", "more after the settings object (line 2)"},
+		{"trailing garbage", "{\"model\": \"m\"} x", "more after the settings object"},
+	} {
+		p := filepath.Join(dir, "bad.json")
+		os.WriteFile(p, []byte(tc.text), 0o644)
+		c := Default()
+		if err := c.LoadFile(p); err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: error %v, want it to name %s and say %q", tc.name, err, p, tc.want)
+		}
+	}
+	trailingSpace := filepath.Join(dir, "space.json")
+	os.WriteFile(trailingSpace, []byte("{\"model\": \"m\"}\n\n"), 0o644)
+	c = Default()
+	if err := c.LoadFile(trailingSpace); err != nil || c.Model != "m" {
+		t.Errorf("white space after the object: %v", err)
+	}
 }
 
 func TestDurationJSONRoundTrip(t *testing.T) {

@@ -113,7 +113,12 @@ func sniffBinary(b []byte) (utf16 string, err error) {
 		return "", nil
 	}
 	head := b[:min(len(b), sniffLen)]
-	if bytes.IndexByte(head, 0) >= 0 {
+	if nul := bytes.IndexByte(head, 0); nul >= 0 {
+		// Cyrillic UTF-8 read as UTF-16 turns into Hangul syllables, which
+		// pass for text: stray NULs in UTF-8 must not make it UTF-16.
+		if utf8WithMultibyte(head) {
+			return "", kindErrorf(ErrBinary, "is UTF-8 text with NUL bytes in it (the first at offset %d, line %d); remove them (e.g. tr -d '\\000' < IN > OUT) and give the cleaned file", nul, lineOf(b, nul))
+		}
 		if be, ok := sniffUTF16(head); ok {
 			if be {
 				return EncUTF16BE, nil
@@ -288,6 +293,26 @@ func controlBytes(b []byte) int {
 		}
 	}
 	return n
+}
+
+// utf8WithMultibyte reports whether head is valid UTF-8 (a sequence cut by
+// the end of head aside) with at least one character beyond ASCII. UTF-16
+// text almost never is: its ASCII characters put a zero beside each byte.
+func utf8WithMultibyte(head []byte) bool {
+	multi := false
+	for i := 0; i < len(head); {
+		if head[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(head[i:])
+		if r == utf8.RuneError && n == 1 {
+			return len(head)-i < utf8.UTFMax && !utf8.FullRune(head[i:]) && multi
+		}
+		multi = true
+		i += n
+	}
+	return multi
 }
 
 // invalidUTF8Offset returns the offset of the first byte of b that is not

@@ -138,6 +138,8 @@ func TestDecode(t *testing.T) {
 		{"pdf", []byte("%PDF-1.4 ..."), "", "", ErrBinary},
 		{"zip", []byte("PK\x03\x04rest"), "", "", ErrBinary},
 		{"nul", []byte("abc\x00\x01\x02\xff\xfe\x00\x00\x00\x10"), "", "", ErrBinary},
+		{"utf8 with stray nuls", []byte("Стороны\x00 обсудили\x00 вопросы МИБ.\n"), "", "", ErrBinary},
+		{"utf8 with a nul, sniffed part ends inside a character", append([]byte("\x00"), bytes.Repeat([]byte("ж"), 40000)...), "", "", ErrBinary},
 		{"controls", bytes.Repeat([]byte("\x01\x02\x03x"), 10), "", "", ErrBinary},
 		{"utf32", []byte("\x00\x00\xFE\xFF\x00\x00\x00A"), "", "", ErrEncoding},
 		{"bad utf8 after bom", []byte("\xEF\xBB\xBFab\xff"), "", "", ErrEncoding},

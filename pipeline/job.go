@@ -563,10 +563,31 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 	if err != nil {
 		return fail(err)
 	}
+	if note := failedNote(segs); note != "" {
+		dr.Error = strings.TrimPrefix(dr.Error+"; "+note, "; ")
+	}
 	if dr.Segments[store.SegPending] > 0 {
 		dr.Action = ActIncomplete
 	}
 	return dr
+}
+
+// failedNote says how many segments failed and why the first one did, so
+// that the summary tells what went wrong without opening the outputs.
+func failedNote(segs []store.Segment) string {
+	n, first := 0, -1
+	for k := range segs {
+		if segs[k].State == store.SegFailed {
+			if n++; first < 0 {
+				first = k
+			}
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d segment(s) failed, the first (sentence %d): %s; fix the cause and run the same command again to retry them",
+		n, segs[first].Idx+1, segs[first].Reason)
 }
 
 func (j *Job) signature(h []translate.TermHit) string {

@@ -376,6 +376,11 @@ func TestRunPersistentFault(t *testing.T) {
 			if rep.Segments[store.SegFailed] == 0 || rep.OK() {
 				t.Errorf("states %v, OK %v", rep.Segments, rep.OK())
 			}
+			// The summary says why, without opening the outputs.
+			if d := rep.Documents[0]; !strings.Contains(d.Error, fmt.Sprintf("%d segment(s) failed, the first (sentence", d.Segments[store.SegFailed])) ||
+				!strings.Contains(d.Error, "run the same command again") {
+				t.Errorf("document error %q should count the failed segments and give the first reason", d.Error)
+			}
 			// Per segment at most: a share of the batch attempts, its own
 			// request and a retry.
 			if calls := srv.Calls(); calls > 6*4 {

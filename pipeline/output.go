@@ -221,6 +221,10 @@ func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
 		dr.Action, dr.Error = ActFailed, "English side: "+en.Error
 		return dr
 	}
+	if ru.Lang == bitext.English || en.Lang == bitext.Russian {
+		dr.Action, dr.Error = ActFailed, fmt.Sprintf("%s is %s and %s is %s: a pair is the Russian text, then its English translation; swap them (--pair RU EN) or rename them (NAME.ru.*, NAME.en.*)", ru.Path, ru.Lang, en.Path, en.Lang)
+		return dr
+	}
 	if err := j.Store.SetTranslationOf(ctx, en.DocID, ru.DocID); err != nil {
 		dr.Action, dr.Error = ActFailed, err.Error()
 		return dr

@@ -138,7 +138,7 @@ func readParallel(flag, path, side string, n int) ([]string, error) {
 		return nil, err
 	}
 	if len(lines) != n {
-		return nil, usageErrorf("%s %s has %d lines, the %s has %d sentences", flag, path, len(lines), side, n)
+		return nil, usageErrorf("%s %s has %d lines, the %s has %d sentences; give one line per %s sentence, blank lines included", flag, path, len(lines), side, n, side)
 	}
 	return lines, nil
 }

@@ -120,6 +120,19 @@ func TestAlignPresplit(t *testing.T) {
 	if code, _, _ := runCLI(t, filepath.Join(dir, "x.db"), "", "align", "--presplit", src, tgt, "--tgt-mt", short); code != exitUsage {
 		t.Errorf("--tgt-mt with the wrong number of lines: exit %d, want %d", code, exitUsage)
 	}
+	// Files that are not UTF-8 text are refused, not aligned as they are.
+	for _, bad := range []struct{ name, text, want string }{
+		{"cp1251.txt", "Заседание.\n\xc7\xe0\xf1\xe5\xe4\xe0\xed\xe8\xe5.\n", "cp1251.txt: line 2 is not valid UTF-8"},
+		{"binary.txt", "PNG\x00\x01\x02\n", "binary.txt: line 1 has NUL bytes"},
+	} {
+		p := write(bad.name, bad.text)
+		for _, args := range [][]string{{p, tgt}, {src, p}, {src, tgt, "--mt", p}} {
+			code, _, errOut := runCLI(t, filepath.Join(dir, "x.db"), "", append([]string{"align", "--presplit"}, args...)...)
+			if code != exitUsage || !strings.Contains(errOut, bad.want) {
+				t.Errorf("align --presplit %v: exit %d, want %d and %q: %s", args, code, exitUsage, bad.want, errOut)
+			}
+		}
+	}
 }
 
 func TestAlignRawSave(t *testing.T) {

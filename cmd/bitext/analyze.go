@@ -91,6 +91,9 @@ func (c *DetectCmd) Run(app *App) error {
 		return err
 	}
 	files, badPaths := expand(app, c.Files)
+	if len(files) == 0 && badPaths == 0 {
+		return usageErrorf("no readable files (.txt, .md, .html) under %s", strings.Join(c.Files, ", "))
+	}
 	failed := badPaths
 	enc := json.NewEncoder(app.Stdout)
 	enc.SetEscapeHTML(false)

@@ -113,6 +113,12 @@ Examples:
 
 // Run serves until interrupted.
 func (c *EndpointFakeCmd) Run(app *App) error {
+	if c.Latency < 0 {
+		return usageErrorf("--latency %s: give a duration of 0 or more, e.g. 200ms", c.Latency)
+	}
+	if !(c.FaultRate >= 0 && c.FaultRate <= 1) {
+		return usageErrorf("--fault-rate %v: give a probability from 0 to 1, e.g. 0.2", c.FaultRate)
+	}
 	opts := fake.Options{Latency: c.Latency, Rate: c.FaultRate, Seed: c.Seed}
 	if c.Glossary != "" {
 		entries, err := readGlossaryFile(c.Glossary)

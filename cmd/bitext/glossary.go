@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/bitext/bitext/glossary"
 	"github.com/bitext/bitext/store"
@@ -390,7 +391,7 @@ func (c *GlossaryImportCmd) Run(app *App) error {
 	}
 	var r io.Reader = app.Stdin
 	if c.File != "-" {
-		file, err := os.Open(c.File)
+		file, err := openFile(c.File)
 		if err != nil {
 			return usageErrorf("glossary import: %v", err)
 		}
@@ -487,9 +488,9 @@ func (s *glossarySource) entries(app *App) ([]glossary.Entry, error) {
 		if err != nil {
 			return nil, usageErrorf("%v", err)
 		}
-		file, err := os.Open(s.Glossary)
+		file, err := openFile(s.Glossary)
 		if err != nil {
-			return nil, usageErrorf("%v", err)
+			return nil, usageErrorf("--glossary: %v", err)
 		}
 		defer file.Close()
 		es, _, err := glossary.Parse(file, f, false)
@@ -510,19 +511,32 @@ func (s *glossarySource) entries(app *App) ([]glossary.Entry, error) {
 func readLines(app *App, name string, fn func(n int, line string) error) error {
 	var r io.Reader = app.Stdin
 	if name != "-" && name != "" {
-		f, err := os.Open(name)
+		f, err := openFile(name)
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
 		defer f.Close()
 		r = f
+	} else {
+		name = "standard input"
 	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
 	n := 0
 	for sc.Scan() {
 		n++
-		if err := fn(n, strings.TrimSuffix(sc.Text(), "\r")); err != nil {
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\ufeff")
+		}
+		// Text in another encoding would match nothing and pass unnoticed.
+		if strings.IndexByte(line, 0) >= 0 {
+			return fmt.Errorf("%s: line %d has NUL bytes: it is not UTF-8 text (binary, or UTF-16); give a UTF-8 text file", name, n)
+		}
+		if !utf8.ValidString(line) {
+			return fmt.Errorf("%s: line %d is not valid UTF-8; convert the file (e.g. iconv -f windows-1251 -t utf-8)", name, n)
+		}
+		if err := fn(n, line); err != nil {
 			return err
 		}
 		if err := app.Ctx.Err(); err != nil {

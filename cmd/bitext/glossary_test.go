@@ -146,3 +146,51 @@ func TestGlossaryCommands(t *testing.T) {
 		t.Error("--skip-invalid did not import the good row")
 	}
 }
+
+// TestGlossaryMatchCheckBadInput: text that is not UTF-8 would match
+// nothing and pass unnoticed, so it is refused with the file and line; a
+// missing file or a directory says what to do.
+func TestGlossaryMatchCheckBadInput(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	gl := filepath.Join(dir, "g.csv")
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("g.csv", "id,ru,en\nict,ИКТ,ICTs\n")
+	ru := write("ru.txt", "Стороны обсудили ИКТ.\n")
+	cp1251 := write("cp1251.txt", "Good line.\n\xc8\xca\xd2\n")
+	nul := write("nul.txt", "ИКТ\x00\n")
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"utf-8 with a byte order mark", "", []string{"match", write("bom.txt", "\ufeffИКТ\n")}, exitOK, "1:0-6"},
+		{"windows-1251", "", []string{"match", cp1251}, exitPartial, "cp1251.txt: line 2 is not valid UTF-8"},
+		{"windows-1251 on stdin", "\xc8\xca\xd2\n", []string{"match"}, exitPartial, "standard input: line 1 is not valid UTF-8"},
+		{"NUL bytes", "", []string{"match", nul}, exitPartial, "nul.txt: line 1 has NUL bytes"},
+		{"missing file", "", []string{"match", filepath.Join(dir, "nope.txt")}, exitUsage, "nope.txt: does not exist"},
+		{"directory", "", []string{"match", dir}, exitUsage, "is a directory"},
+		{"check: windows-1251 English", "", []string{"check", "--src", ru, "--tgt", cp1251}, exitPartial, "line 2 is not valid UTF-8"},
+		{"missing glossary", "", []string{"match", "--glossary", filepath.Join(dir, "nope.csv"), ru}, exitUsage, "--glossary: " + filepath.Join(dir, "nope.csv") + ": does not exist"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"glossary"}, tc.args...)
+			if !strings.Contains(strings.Join(tc.args, " "), "--glossary") {
+				args = append(args, "--glossary", gl)
+			}
+			code, out, errOut := runCLI(t, db, tc.stdin, args...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+				t.Errorf("exit %d, want %d; output should contain %q:\n%s%s", code, tc.code, tc.want, out, errOut)
+			}
+		})
+	}
+}

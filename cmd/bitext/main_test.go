@@ -44,6 +44,16 @@ func TestHelpAndUsage(t *testing.T) {
 	if code != exitUsage {
 		t.Fatalf("bad --lang: code %d, stderr %q", code, errOut)
 	}
+	for _, args := range [][]string{{"--fault-rate", "7"}, {"--fault-rate", "NaN"}, {"--latency=-5s"}} {
+		code, _, errOut = cli(t, "", append([]string{"endpoint", "fake"}, args...)...)
+		if code != exitUsage || !strings.Contains(errOut, strings.SplitN(args[0], "=", 2)[0]) {
+			t.Fatalf("endpoint fake %v: code %d, stderr %q", args, code, errOut)
+		}
+	}
+	code, _, errOut = cli(t, "", "detect", t.TempDir())
+	if code != exitUsage || !strings.Contains(errOut, "no readable files") {
+		t.Fatalf("detect of an empty folder: code %d, stderr %q", code, errOut)
+	}
 	code, _, errOut = cli(t, "", "detect", "--langs", "ru,zz", filepath.Join(samples(t), "un-statement-en.txt"))
 	if code != exitUsage || !strings.Contains(errOut, "zz") {
 		t.Fatalf("bad --langs: code %d, stderr %q", code, errOut)

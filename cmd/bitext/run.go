@@ -2,9 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -12,6 +15,7 @@ import (
 	"github.com/alecthomas/kong"
 	"github.com/bitext/bitext/endpoint"
 	"github.com/bitext/bitext/glossary"
+	"github.com/bitext/bitext/input"
 	"github.com/bitext/bitext/pipeline"
 	"github.com/bitext/bitext/pipeline/translate"
 	"github.com/bitext/bitext/store"
@@ -179,6 +183,19 @@ func (c *RunCmd) Run(app *App) error {
 	if len(c.Paths) == 0 && len(c.Pair) == 0 {
 		return usageErrorf("give files or folders to run over, e.g. 'bitext run data/samples'")
 	}
+	if info, err := os.Stat(c.Out); err == nil && !info.IsDir() {
+		return usageErrorf("--out %s: is a file, not a folder; give a folder (it is created if missing)", c.Out)
+	}
+	for _, p := range c.Pair {
+		if sameFile(p[0], p[1]) {
+			return usageErrorf("--pair %s %s: both name the same file; give the Russian file, then its English translation", p[0], p[1])
+		}
+	}
+	if len(c.Paths) > 0 && len(c.Pair) == 0 {
+		if files, errs := input.Expand(c.Paths); len(files) == 0 && len(errs) == 0 {
+			return usageErrorf("no readable files (.txt, .md, .html) under %s", strings.Join(c.Paths, ", "))
+		}
+	}
 	client, cfg, err := c.client(app)
 	if err != nil {
 		return err
@@ -295,7 +312,33 @@ func newTerms(entries []glossary.Entry) (translate.Terms, error) {
 	return pipeline.NewGlossary(entries)
 }
 
-func openFile(path string) (*os.File, error) { return os.Open(path) }
+// sameFile reports whether a and b name the same file (by path, or the
+// same file reached by two paths).
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(ia, ib)
+}
+
+// openFile opens a file named on the command line; the error says what to
+// do when the path is missing or a directory.
+func openFile(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: does not exist; check the path and the current directory", path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a directory; give a file", path)
+	}
+	return f, nil
+}
 
 type barProgress struct {
 	mu  sync.Mutex

@@ -77,6 +77,10 @@ func TestRunExitCodes(t *testing.T) {
 		{"no paths", srv, nil, nil, exitUsage, "give files or folders"},
 		{"pair with one file", srv, nil, []string{"--pair", ru}, exitUsage, "pair"},
 		{"malformed max cost", srv, nil, []string{"--max-cost", "x", ru}, exitUsage, "max-cost"},
+		{"pair of one file with itself", srv, nil, []string{"--pair", ru, ru}, exitUsage, "both name the same file"},
+		{"pair in the wrong order", srv, nil, []string{"--pair", en, ru}, exitPartial, "a pair is the Russian text, then its English translation"},
+		{"folder without readable files", srv, nil, []string{t.TempDir()}, exitUsage, "no readable files"},
+		{"--out is a file", srv, nil, []string{"--out", en, ru}, exitUsage, "is a file, not a folder"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
