@@ -73,7 +73,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("open database %s: %w (is it a SQLite file and writable?)", path, err)
+		return nil, fmt.Errorf("open database %s: %w (is it a SQLite file and writable? A damaged one can be recovered with 'sqlite3 %s .recover', or give another --db)", path, err, path)
 	}
 	db := &DB{path: path, writer: w}
 	if err := db.migrate(ctx); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -270,7 +271,11 @@ func ingest(app *App, f analyzeFlags, paths []string, workers int, asJSON bool, 
 	if err != nil {
 		return nil, err
 	}
-	files, badPaths := expand(app, paths)
+	files, bad := input.Expand(paths)
+	for _, err := range bad {
+		fmt.Fprintf(app.Stderr, "bitext: %v\n", err)
+	}
+	badPaths := len(bad)
 	if len(files) == 0 && badPaths == 0 {
 		return nil, usageErrorf("no readable files (.txt, .md, .html) under %s", strings.Join(paths, ", "))
 	}
@@ -290,6 +295,15 @@ func ingest(app *App, f analyzeFlags, paths []string, workers int, asJSON bool, 
 		app.Log.Debug("file done", "file", r.Path, "status", r.Status, "lang", r.Lang, "sentences", r.Sentences)
 	})
 	rep := &ingestReport{Database: db.Path(), Files: results, Summary: pipeline.Summarize(results)}
+	for _, err := range bad {
+		// a path that could not be read at all is listed like a failed file
+		path := err.Error()
+		var fe *input.Error
+		if errors.As(err, &fe) {
+			path = fe.Path
+		}
+		rep.Files = append(rep.Files, pipeline.FileResult{Path: path, Status: pipeline.Failed, Error: err.Error()})
+	}
 	rep.Summary.Failed += badPaths
 	rep.Summary.Files += badPaths
 	if err != nil {
@@ -307,6 +321,9 @@ func ingest(app *App, f analyzeFlags, paths []string, workers int, asJSON bool, 
 		printIngest(out, rep)
 	}
 	if rep.Summary.Failed > 0 {
+		if rep.Summary.Failed == rep.Summary.Files {
+			return rep, partialError("all %d inputs failed (see above); nothing was stored", rep.Summary.Files)
+		}
 		return rep, partialError("%d of %d inputs failed (see above); the others were stored in %s", rep.Summary.Failed, rep.Summary.Files, db.Path())
 	}
 	return rep, nil

@@ -456,7 +456,7 @@ func (c *GlossaryExportCmd) Run(app *App) error {
 	var file *os.File
 	if c.Output != "-" {
 		if file, err = os.Create(c.Output); err != nil {
-			return usageErrorf("glossary export: %v", err)
+			return usageErrorf("glossary export -o %s: cannot create it (%v); check that its folder exists and is writable", c.Output, errors.Unwrap(err))
 		}
 		w = file
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bitext/bitext/pipeline"
 )
 
 // bitext runs the command in-process and returns its exit code and output.
@@ -186,5 +188,47 @@ func TestIngestTwiceAndBadFiles(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("output lacks %q:\n%s", want, all)
 		}
+	}
+
+	// With --json a path that cannot be read at all is listed too.
+	code, out, _ = cli(t, "", "--db", filepath.Join(t.TempDir(), "c.db"), "ingest", "--json", good, missing)
+	rep = ingestReport{}
+	if err := json.Unmarshal([]byte(out), &rep); code != exitPartial || err != nil {
+		t.Fatalf("ingest --json with a missing path: code %d, err %v", code, err)
+	}
+	listed := false
+	for _, f := range rep.Files {
+		listed = listed || (f.Path == missing && f.Status == pipeline.Failed && f.Error != "")
+	}
+	if !listed || rep.Summary.Files != 2 || rep.Summary.Failed != 1 {
+		t.Errorf("ingest --json: files %+v, summary %+v; want the missing path listed as failed", rep.Files, rep.Summary)
+	}
+	// Nothing readable: the message does not claim that others were stored.
+	code, _, errOut = cli(t, "", "--db", filepath.Join(t.TempDir(), "d.db"), "ingest", missing)
+	if code != exitPartial || !strings.Contains(errOut, "nothing was stored") {
+		t.Errorf("ingest of a missing file only: code %d, stderr %q", code, errOut)
+	}
+}
+
+// TestDatabaseAndExportErrors: a file that is not a database, and an
+// export into a missing folder, say what to do.
+func TestDatabaseAndExportErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.db")
+	junk := make([]byte, 8192)
+	for i := range junk {
+		junk[i] = byte(i*131 + 7)
+	}
+	if err := os.WriteFile(bad, junk, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := cli(t, "", "--db", bad, "glossary", "list")
+	if code != exitUsage || !strings.Contains(errOut, bad) || !strings.Contains(errOut, ".recover") {
+		t.Errorf("a database file of junk: code %d, stderr %q", code, errOut)
+	}
+	out := filepath.Join(dir, "no-such-folder", "g.csv")
+	code, _, errOut = cli(t, "", "--db", filepath.Join(dir, "ok.db"), "glossary", "export", "-o", out)
+	if code != exitUsage || !strings.Contains(errOut, out) || !strings.Contains(errOut, "folder exists") {
+		t.Errorf("export into a missing folder: code %d, stderr %q", code, errOut)
 	}
 }
