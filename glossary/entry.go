@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Status is the standing of an entry in the termbase.
@@ -98,8 +99,34 @@ func (e *Entry) Validate() error {
 	if strings.ContainsAny(e.ID, "\t\r\n") {
 		errs = append(errs, fmt.Errorf("id %q contains a tab or line break", e.ID))
 	}
+	if n := utf8.RuneCountInString(e.ID); n > MaxIDLen {
+		errs = append(errs, fmt.Errorf("id of %d characters: at most %d", n, MaxIDLen))
+	}
+	long := func(field, v string) {
+		if n := utf8.RuneCountInString(v); n > MaxTermLen {
+			errs = append(errs, fmt.Errorf("%s of %d characters (%.20q…): a term has at most %d; is a column shifted?", field, n, v, MaxTermLen))
+		}
+	}
+	long("Russian term", e.RU)
+	long("English term", e.EN)
+	for _, v := range e.RUVariants {
+		long("Russian variant", v)
+	}
+	for _, v := range e.ENVariants {
+		long("English variant", v)
+	}
+	for _, v := range e.ForbiddenEN {
+		long("forbidden rendering", v)
+	}
 	return errors.Join(errs...)
 }
+
+// Limits on an entry's fields: terms are phrases, not paragraphs; a longer
+// value is almost always a shifted column or a pasted text.
+const (
+	MaxTermLen = 300
+	MaxIDLen   = 100
+)
 
 // GenerateID derives a stable id from the Russian and English terms, used
 // when an imported row has none.

@@ -664,3 +664,39 @@ func TestMatchConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateLimits(t *testing.T) {
+	long := strings.Repeat("ж", MaxTermLen+1)
+	for _, tc := range []struct {
+		name string
+		e    Entry
+		want string // substring of the error; "" = valid
+	}{
+		{"at the limit", Entry{ID: strings.Repeat("x", MaxIDLen), RU: strings.Repeat("ж", MaxTermLen), EN: "x"}, ""},
+		{"long Russian term", Entry{RU: long, EN: "x"}, "Russian term of 301 characters"},
+		{"long English variant", Entry{RU: "ж", EN: "x", ENVariants: []string{strings.Repeat("y", 400)}}, "English variant of 400"},
+		{"long forbidden rendering", Entry{RU: "ж", EN: "x", ForbiddenEN: []string{long}}, "forbidden rendering"},
+		{"long id", Entry{ID: strings.Repeat("i", MaxIDLen+1), RU: "ж", EN: "x"}, "id of 101 characters"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := tc.e
+			e.Normalize()
+			err := e.Validate()
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("unexpected error: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("error %v, want it to mention %q", err, tc.want)
+			}
+		})
+	}
+	// The shipped glossary is well inside the limits.
+	f, err := os.Open("../data/glossary.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, _, err := Parse(f, CSV, false); err != nil {
+		t.Errorf("data/glossary.csv: %v", err)
+	}
+}
