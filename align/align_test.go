@@ -374,6 +374,54 @@ func TestTransliteration(t *testing.T) {
 	}
 }
 
+// TestConfidenceOnSynthetic runs whether or not the benchmark data is
+// present (TestConfidenceMeansCorrectness needs it): on a synthetic
+// document with merges and drops, every confidence is a probability,
+// right beads are confident, and without MT, where the aligner makes
+// mistakes here, the wrong beads are clearly less so.
+func TestConfidenceOnSynthetic(t *testing.T) {
+	in, _ := synthetic(400, 3)
+	gold := map[string]bool{}
+	for _, b := range syntheticGold(400) {
+		gold[beadKey(b)] = true
+	}
+	for _, withMT := range []bool{true, false} {
+		x := in
+		if !withMT {
+			x.MT = nil
+		}
+		beads, err := Align(context.Background(), x, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var right, wrong []float64
+		for _, b := range beads {
+			if !(b.Confidence >= 0 && b.Confidence <= 1) {
+				t.Fatalf("confidence %v outside [0, 1]", b.Confidence)
+			}
+			if gold[beadKey(b)] {
+				right = append(right, b.Confidence)
+			} else {
+				wrong = append(wrong, b.Confidence)
+			}
+		}
+		mean := func(v []float64) float64 {
+			s := 0.0
+			for _, x := range v {
+				s += x
+			}
+			return s / float64(max(len(v), 1))
+		}
+		t.Logf("MT %v: %d right (mean %.2f), %d wrong (mean %.2f)", withMT, len(right), mean(right), len(wrong), mean(wrong))
+		if mean(right) < 0.6 {
+			t.Errorf("MT %v: right beads have mean confidence %.2f, want ≥ 0.6", withMT, mean(right))
+		}
+		if !withMT && (len(wrong) < 5 || mean(wrong) > mean(right)-0.2) {
+			t.Errorf("no MT: %d wrong beads with mean confidence %.2f, right ones %.2f: want at least 5, clearly less confident", len(wrong), mean(wrong), mean(right))
+		}
+	}
+}
+
 func TestLongestAscending(t *testing.T) {
 	for _, tc := range []struct {
 		in   []int

@@ -531,7 +531,7 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 	j.summarise(&dr, segs)
 	if keep != nil {
 		if n, serr := cm.wait(); serr != nil {
-			dr.Error = fmt.Sprintf("%d segment(s) could not be stored, first: %v", n, serr)
+			dr.Error = strings.TrimPrefix(fmt.Sprintf("%s; %d segment(s) could not be stored, first: %v", dr.Error, n, serr), "; ")
 			if segs, err := j.Store.Segments(ctx, doc.ID); err == nil {
 				j.summarise(&dr, segs)
 				*keep = segs

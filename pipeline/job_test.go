@@ -1015,10 +1015,70 @@ func TestRunPairMT(t *testing.T) {
 	e2.write("talks.ru.txt", strings.Join(pairMTText.ru, " ")+"\n")
 	e2.write("talks.en.txt", strings.Join(pairMTText.en, " ")+"\n")
 	rep = e2.run(e2.job(nil, jobOptions{change: withMT}), e2.in)
-	if rep.OK() || len(rep.Documents) != 1 || rep.Documents[0].Action != ActWaiting || !strings.Contains(rep.Documents[0].Error, "without a machine translation") {
+	if rep.OK() || len(rep.Documents) != 1 || rep.Documents[0].Action != ActWaiting || !strings.Contains(rep.Documents[0].Error, "no machine translation yet") {
 		t.Errorf("--pair-mt without an endpoint: report %+v", rep.Documents)
 	}
 	if pf := e2.readPairs("talks"); len(pf.Pairs) == 0 || pf.Pairs[0].MT != "" {
 		t.Errorf("--pair-mt without an endpoint: pairs %+v, want them aligned without a translation", pf.Pairs)
+	}
+}
+
+// TestRunPairMTPartial: a sentence whose translation fails leaves an empty
+// line for the aligner, which still places the pair right with the
+// others; the pair is incomplete and says why. A glossary change whose
+// re-translation cannot be made keeps the run from reporting success.
+func TestRunPairMTPartial(t *testing.T) {
+	e := newJobEnv(t)
+	e.write("talks.ru.txt", strings.Join(pairMTText.ru, " ")+"\n")
+	e.write("talks.en.txt", strings.Join(pairMTText.en, " ")+"\n")
+	srv := e.fake(func(o *fake.Options) {
+		for ru, en := range pairMTText.mt {
+			o.Glossary[ru] = en
+		}
+	})
+	j := e.job(srv, jobOptions{change: func(c *JobConfig) { c.PairMT = true }})
+	real := j.Translator
+	j.Translator = func(onResult func(translate.SegmentResult)) Translator {
+		return real(func(r translate.SegmentResult) {
+			if strings.HasPrefix(r.Source, "Стороны обсудили") {
+				r.State, r.Text, r.Reason = translate.Failed, "", "refused by the test"
+			}
+			onResult(r)
+		})
+	}
+	rep := e.run(j, e.in)
+	d := rep.Documents[0]
+	if rep.OK() || d.Action != ActIncomplete || !strings.Contains(d.Error, "1 of 6 sentences") || !strings.Contains(d.Error, "refused by the test") {
+		t.Errorf("one failed sentence: OK %v, report %+v", rep.OK(), d)
+	}
+	want := []string{"[0]:[0]", "[1]:[1]", "[2]:[]", "[3]:[2]", "[4]:[3]", "[5]:[4]"}
+	pf := e.readPairs("talks")
+	if got := beadList(pf); !slices.Equal(got, want) {
+		t.Errorf("with one translation missing: beads %v, want %v", got, want)
+	}
+	if pf.Pairs[0].MT != "" || pf.Pairs[1].MT == "" {
+		t.Errorf("mt fields %q / %q: want the failed sentence's empty and the others filled", pf.Pairs[0].MT, pf.Pairs[1].MT)
+	}
+
+	// Fixed: the next run retries the failed sentence and completes.
+	rep = e.run(e.job(srv, jobOptions{change: func(c *JobConfig) { c.PairMT = true }}), e.in)
+	if !rep.OK() || rep.Documents[0].Action != ActAligned {
+		t.Fatalf("retry: OK %v, report %+v", rep.OK(), rep.Documents)
+	}
+
+	// A new glossary entry for a term in the Russian: the stored
+	// translations must be checked again and one redone; without an
+	// endpoint that cannot happen, and the run must not say all is done.
+	_, entries := e.glossary()
+	entries = append(entries, glossary.Entry{ID: "energy", RU: "энергетика", EN: "power engineering"})
+	ng, err := NewGlossary(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j = e.job(nil, jobOptions{change: func(c *JobConfig) { c.PairMT = true }})
+	j.Glossary = ng
+	rep = e.run(j, e.in)
+	if d := rep.Documents[0]; rep.OK() || d.Action == ActAligned {
+		t.Errorf("glossary changed, no endpoint: OK %v, report %+v", rep.OK(), d)
 	}
 }

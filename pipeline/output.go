@@ -332,13 +332,15 @@ func tsvField(s string) string { return strings.ReplaceAll(oneLine(s), "\t", " "
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 
 // pairMT translates the Russian side of a pair (JobConfig.PairMT) for the
-// aligner: one line per source sentence, the English sentences of a mixed
-// document as they are. The translation's calls, tokens, cost and segment
-// states go into dr. When some sentence has no translation (the endpoint
-// is away, the cost limit stopped the run, a sentence failed), it returns
-// nil and the pair is aligned without one; dr then carries the
-// translation's state, so that the run does not report success and a
-// later run finishes the job. A dry run only estimates: stop is true.
+// aligner: one line per source sentence, the sentences of the document's
+// English paragraphs as they are. The translation's calls, tokens, cost and
+// segment states go into dr. A sentence without a translation (the
+// endpoint is away, the cost limit stopped the run, it failed) gets an
+// empty line: the aligner still uses the others. Whatever kept the
+// translation from being complete and current (such as a re-translation
+// for a changed glossary that could not be made) becomes the pair's
+// action and error, so that the run does not report success and a later
+// run finishes the job. A dry run only estimates: stop is true.
 func (j *Job) pairMT(ctx context.Context, ru FileResult, src []bitext.Sentence, dr *DocReport) (mt []string, stop bool) {
 	var segs []store.Segment
 	t := j.translateInto(ctx, ru, &segs)
@@ -356,30 +358,43 @@ func (j *Job) pairMT(ctx context.Context, ru FileResult, src []bitext.Sentence, 
 	for i := range segs {
 		byIdx[segs[i].Idx] = &segs[i]
 	}
+	english := func(s bitext.Sentence) bool {
+		ps := ru.Doc.Paragraphs
+		return s.Paragraph >= 0 && s.Paragraph < len(ps) && ps[s.Paragraph].Lang == bitext.English
+	}
 	mt = make([]string, len(src))
-	missing := 0
+	missing, have := 0, 0
 	for i, s := range src {
 		switch g := byIdx[s.Index]; {
-		case g == nil:
-			mt[i] = s.Text // an English paragraph of the Russian document
-		case g.Done():
+		case g != nil && g.Done():
 			mt[i] = g.Target
+			have++
+		case g == nil && english(s):
+			mt[i] = s.Text
 		default:
-			missing++
+			missing++ // no translation yet, or no segment row at all
 		}
 	}
-	if missing == 0 && t.Error == "" {
-		return mt, false
+	var notes []string
+	if missing > 0 {
+		notes = append(notes, fmt.Sprintf("%d of %d sentences have no machine translation yet, aligned without it", missing, len(src)))
 	}
-	note := fmt.Sprintf("aligned without a machine translation: %d of %d sentences have none yet", missing, len(src))
 	if t.Error != "" {
-		note += " (" + t.Error + ")"
+		notes = append(notes, t.Error)
+	} else if note := failedNote(segs); note != "" {
+		notes = append(notes, note)
 	}
-	dr.Error = note + "; run again to align with it"
-	if t.Action != ActTranslated {
-		dr.Action = t.Action
-	} else {
+	if len(notes) > 0 {
+		dr.Error = strings.Join(notes, "; ")
+	}
+	switch {
+	case t.Action != ActTranslated:
+		dr.Action = t.Action // waiting, cost limit, incomplete
+	case missing > 0 || dr.Segments[store.SegPending] > 0:
 		dr.Action = ActIncomplete
 	}
-	return nil, false
+	if have == 0 {
+		return nil, false
+	}
+	return mt, false
 }

@@ -29,6 +29,9 @@ func (f alignFlags) options() (align.Options, error) {
 	return align.Options{MaxSrc: f.MaxSrc, MaxTgt: f.MaxTgt, MaxTotal: f.MaxTotal}, nil
 }
 
+// defaultEmbedWeight is --embed-weight's default (keep the two equal).
+const defaultEmbedWeight = 1
+
 // embedFlags select sentence embeddings, shared by align and eval align.
 type embedFlags struct {
 	Embed       bool    `name:"embeddings" help:"Add sentence-embedding similarity from the endpoint in OPENAI_BASE_URL (OPENAI_API_KEY, model BITEXT_EMBED_MODEL)."`
@@ -38,11 +41,14 @@ type embedFlags struct {
 // embedder returns the client of the embeddings endpoint, nil without
 // --embeddings, and sets the embedding weight in opts.
 func (f embedFlags) embedder(opts *align.Options) (align.Embedder, error) {
-	if !f.Embed {
-		return nil, nil
-	}
-	if f.EmbedWeight < 0 || math.IsNaN(f.EmbedWeight) || math.IsInf(f.EmbedWeight, 0) {
+	if !(f.EmbedWeight >= 0) || math.IsInf(f.EmbedWeight, 0) {
 		return nil, usageErrorf("--embed-weight %g: want a finite weight ≥ 0", f.EmbedWeight)
+	}
+	if !f.Embed {
+		if f.EmbedWeight != defaultEmbedWeight {
+			return nil, usageErrorf("--embed-weight applies to the embedding similarity: add --embeddings")
+		}
+		return nil, nil
 	}
 	w := align.DefaultWeights
 	if opts.Weights != nil {

@@ -227,6 +227,9 @@ func TestEvalAlignEmbeddings(t *testing.T) {
 	if out != plain {
 		t.Errorf("--embed-weight 0 changed the scores:\n%s\nwithout embeddings:\n%s", out, plain)
 	}
+	if code, _, errOut := runCLI(t, db, "", "eval", "align", "--embed-weight", "2", set); code != exitUsage || !strings.Contains(errOut, "add --embeddings") {
+		t.Errorf("--embed-weight without --embeddings: exit %d (want %d), stderr %q", code, exitUsage, errOut)
+	}
 	if code, _, errOut := runCLI(t, db, "", "eval", "align", "--embeddings", "--embed-weight", "-1", set); code != exitUsage || !strings.Contains(errOut, "--embed-weight") {
 		t.Errorf("--embed-weight -1: exit %d (want %d), stderr %q", code, exitUsage, errOut)
 	}

@@ -531,10 +531,10 @@ func readLines(app *App, name string, fn func(n int, line string) error) error {
 		}
 		// Text in another encoding would match nothing and pass unnoticed.
 		if strings.IndexByte(line, 0) >= 0 {
-			return fmt.Errorf("%s: line %d has NUL bytes: it is not UTF-8 text (binary, or UTF-16); give a UTF-8 text file", name, n)
+			return usageErrorf("%s: line %d has NUL bytes: it is not UTF-8 text (binary, or UTF-16); give a UTF-8 text file", name, n)
 		}
 		if !utf8.ValidString(line) {
-			return fmt.Errorf("%s: line %d is not valid UTF-8; convert the file (e.g. iconv -f windows-1251 -t utf-8)", name, n)
+			return usageErrorf("%s: line %d is not valid UTF-8; convert the file (e.g. iconv -f windows-1251 -t utf-8)", name, n)
 		}
 		if err := fn(n, line); err != nil {
 			return err

@@ -173,12 +173,12 @@ func TestGlossaryMatchCheckBadInput(t *testing.T) {
 		want  string
 	}{
 		{"utf-8 with a byte order mark", "", []string{"match", write("bom.txt", "\ufeffИКТ\n")}, exitOK, "1:0-6"},
-		{"windows-1251", "", []string{"match", cp1251}, exitPartial, "cp1251.txt: line 2 is not valid UTF-8"},
-		{"windows-1251 on stdin", "\xc8\xca\xd2\n", []string{"match"}, exitPartial, "standard input: line 1 is not valid UTF-8"},
-		{"NUL bytes", "", []string{"match", nul}, exitPartial, "nul.txt: line 1 has NUL bytes"},
+		{"windows-1251", "", []string{"match", cp1251}, exitUsage, "cp1251.txt: line 2 is not valid UTF-8"},
+		{"windows-1251 on stdin", "\xc8\xca\xd2\n", []string{"match"}, exitUsage, "standard input: line 1 is not valid UTF-8"},
+		{"NUL bytes", "", []string{"match", nul}, exitUsage, "nul.txt: line 1 has NUL bytes"},
 		{"missing file", "", []string{"match", filepath.Join(dir, "nope.txt")}, exitUsage, "nope.txt: does not exist"},
 		{"directory", "", []string{"match", dir}, exitUsage, "is a directory"},
-		{"check: windows-1251 English", "", []string{"check", "--src", ru, "--tgt", cp1251}, exitPartial, "line 2 is not valid UTF-8"},
+		{"check: windows-1251 English", "", []string{"check", "--src", ru, "--tgt", cp1251}, exitUsage, "line 2 is not valid UTF-8"},
 		{"missing glossary", "", []string{"match", "--glossary", filepath.Join(dir, "nope.csv"), ru}, exitUsage, "--glossary: " + filepath.Join(dir, "nope.csv") + ": does not exist"},
 	}
 	for _, tc := range tests {
