@@ -692,23 +692,7 @@ func TestRunPair(t *testing.T) {
 		t.Errorf("no glossary check on the pair: %+v", rep.Documents[0])
 	}
 	// The alignment is stored with the two documents.
-	docs, err := e.db.Documents(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ruID, enID int64
-	for _, d := range docs {
-		switch {
-		case strings.HasSuffix(d.Path, "pair.ru.txt"):
-			ruID = d.ID
-		case strings.HasSuffix(d.Path, "pair.en.txt"):
-			enID = d.ID
-			if d.Kind != "translation" {
-				t.Errorf("English side stored as %s, want translation", d.Kind)
-			}
-		}
-	}
-	al, err := e.db.AlignmentOf(context.Background(), ruID, enID)
+	al, err := e.storedAlignment("pair")
 	if err != nil {
 		t.Fatalf("stored alignment: %v", err)
 	}
@@ -897,6 +881,29 @@ var pairMTText = struct {
 	},
 }
 
+// storedAlignment returns the stored alignment of NAME.ru.txt with
+// NAME.en.txt and checks that the English side is stored as a translation.
+func (e *jobEnv) storedAlignment(name string) (*store.Alignment, error) {
+	e.t.Helper()
+	docs, err := e.db.Documents(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var ruID, enID int64
+	for _, d := range docs {
+		switch {
+		case strings.HasSuffix(d.Path, name+".ru.txt"):
+			ruID = d.ID
+		case strings.HasSuffix(d.Path, name+".en.txt"):
+			enID = d.ID
+			if d.Kind != "translation" {
+				e.t.Errorf("English side stored as %s, want translation", d.Kind)
+			}
+		}
+	}
+	return e.db.AlignmentOf(context.Background(), ruID, enID)
+}
+
 // readPairs reads OUT/NAME.pairs.json.
 func (e *jobEnv) readPairs(name string) PairsFile {
 	e.t.Helper()
@@ -969,20 +976,7 @@ func TestRunPairMT(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(e.out, "talks.en.txt")); err == nil {
 		t.Error("--pair-mt wrote our translation as talks.en.txt beside the human one")
 	}
-	docs, err := e.db.Documents(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ruID, enID int64
-	for _, doc := range docs {
-		switch {
-		case strings.HasSuffix(doc.Path, "talks.ru.txt"):
-			ruID = doc.ID
-		case strings.HasSuffix(doc.Path, "talks.en.txt"):
-			enID = doc.ID
-		}
-	}
-	al, err := e.db.AlignmentOf(context.Background(), ruID, enID)
+	al, err := e.storedAlignment("talks")
 	if err != nil || !strings.HasPrefix(al.Method, "mt+") {
 		t.Errorf("stored alignment method %q (err %v), want mt+…", al.Method, err)
 	}
