@@ -158,22 +158,30 @@ func (c *AlignCmd) runPresplit(app *App, opts align.Options) error {
 	if err != nil {
 		return err
 	}
-	mt, err := c.readMT(len(src))
-	if err != nil {
-		return err
-	}
-	tgtMT, err := c.readTgtMT(len(tgt))
-	if err != nil {
-		return err
-	}
-	if err := c.embed(app, src, tgt, &opts); err != nil {
-		return err
-	}
-	beads, err := align.Align(app.Ctx, align.Input{Src: src, Tgt: tgt, MT: mt, TgtMT: tgtMT}, opts)
+	beads, _, err := c.alignTexts(app, src, tgt, opts)
 	if err != nil {
 		return err
 	}
 	return align.WriteBeads(app.Stdout, beads, c.Scores)
+}
+
+// alignTexts reads the --mt and --tgt-mt files for src and tgt, fetches
+// embeddings when asked, and aligns; withMT reports whether an MT was used.
+func (c *AlignCmd) alignTexts(app *App, src, tgt []string, opts align.Options) (beads []align.Bead, withMT bool, err error) {
+	mt, err := c.readMT(len(src))
+	if err != nil {
+		return nil, false, err
+	}
+	tgtMT, err := c.readTgtMT(len(tgt))
+	if err != nil {
+		return nil, false, err
+	}
+	if err := c.embed(app, src, tgt, &opts); err != nil {
+		return nil, false, err
+	}
+	app.Log.Debug("aligning", "source", len(src), "target", len(tgt), "mt", mt != nil)
+	beads, err = align.Align(app.Ctx, align.Input{Src: src, Tgt: tgt, MT: mt, TgtMT: tgtMT}, opts)
+	return beads, mt != nil, err
 }
 
 // embed fetches sentence vectors for both sides when --embeddings is set.
@@ -216,24 +224,13 @@ func (c *AlignCmd) runRaw(app *App, opts align.Options) error {
 	}
 	docs[1].Kind = bitext.Translation
 	src, tgt := texts(docs[0].Sentences()), texts(docs[1].Sentences())
-	mt, err := c.readMT(len(src))
-	if err != nil {
-		return err
-	}
-	tgtMT, err := c.readTgtMT(len(tgt))
-	if err != nil {
-		return err
-	}
-	if err := c.embed(app, src, tgt, &opts); err != nil {
-		return err
-	}
-	app.Log.Debug("aligning", "source", docs[0].String(), "target", docs[1].String(), "mt", mt != nil)
-	beads, err := align.Align(app.Ctx, align.Input{Src: src, Tgt: tgt, MT: mt, TgtMT: tgtMT}, opts)
+	app.Log.Debug("aligning", "source", docs[0].String(), "target", docs[1].String())
+	beads, withMT, err := c.alignTexts(app, src, tgt, opts)
 	if err != nil {
 		return err
 	}
 	if c.Save {
-		if err := saveAlignment(app, docs[0], docs[1], mt != nil, beads); err != nil {
+		if err := saveAlignment(app, docs[0], docs[1], withMT, beads); err != nil {
 			return err
 		}
 	}
