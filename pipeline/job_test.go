@@ -194,7 +194,6 @@ func russian(tag string, n int) string {
 	return b.String()
 }
 
-
 // checkRun asserts the invariants of a finished run over translated
 // documents: every segment final (translated, verified, needs-review, or
 // failed with a reason and no text), no Cyrillic in any English, and the
