@@ -113,3 +113,83 @@ func (c *Client) listModels(ctx context.Context) ([]string, error) {
 	}
 	return ids, nil
 }
+
+// Preflight checks, before a run pays for anything, that the endpoint can
+// serve it: reachable, key accepted, model served. It lists the models
+// (which costs nothing); only when the model is not listed (Azure
+// deployments and llama.cpp list other names) or the listing is not
+// served does it send one tiny chat request.
+//
+// The error is an *Error. KindAuth, KindNotFound and KindBadRequest are
+// configuration errors: the run must stop before anything is marked done.
+// An endpoint that cannot be reached (KindTransport, after a few tries) is
+// taken to be gone (Unavailable returns it): a run then does everything
+// that needs no endpoint, and the translations wait. Other errors (rate
+// limits, server errors) are left to the run's retries and are not
+// returned.
+func (c *Client) Preflight(ctx context.Context) error {
+	var ids []string
+	var err error
+	for try := range 3 {
+		ids, err = c.listModels(ctx)
+		var e *Error
+		if err == nil || ctx.Err() != nil || !errors.As(err, &e) || e.Kind != KindTransport || try == 2 {
+			break
+		}
+		select {
+		case <-time.After(time.Duration(try+1) * c.initialWait):
+		case <-ctx.Done():
+		}
+	}
+	if ctx.Err() != nil {
+		return &Error{Kind: KindCanceled, Message: context.Cause(ctx).Error(), Err: context.Cause(ctx)}
+	}
+	var e *Error
+	if err != nil && errors.As(err, &e) {
+		switch e.Kind {
+		case KindAuth:
+			return e
+		case KindTransport:
+			gone := &Error{Kind: KindUnavailable, Err: e,
+				Message: fmt.Sprintf("cannot connect to %s (%s); check OPENAI_BASE_URL and that the server is running", c.cfg.String(), e.Message)}
+			c.away.CompareAndSwap(nil, gone)
+			return c.away.Load()
+		}
+	}
+	if err == nil {
+		for _, id := range ids {
+			if id == c.cfg.Model || strings.TrimPrefix(id, "models/") == c.cfg.Model {
+				return nil
+			}
+		}
+	}
+	// Not listed, or no listing: one tiny chat tells.
+	_, err = c.Complete(ctx, Request{
+		System:    "You are a connectivity probe. Reply with the word ok.",
+		User:      "ping",
+		MaxTokens: 8,
+	})
+	if err == nil || !errors.As(err, &e) {
+		return err
+	}
+	switch e.Kind {
+	case KindAuth, KindNotFound, KindBadRequest, KindUnavailable, KindCanceled:
+		return e
+	}
+	return nil
+}
+
+// IsConfigError reports whether err says the endpoint's configuration is
+// wrong (a refused key, a model it does not serve, a wrong URL, a refused
+// request): nothing will work until the user changes it.
+func IsConfigError(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Kind {
+	case KindAuth, KindNotFound, KindBadRequest:
+		return true
+	}
+	return false
+}

@@ -99,7 +99,24 @@ type Client struct {
 	format string // current structured-output mode
 
 	requests, attempts, promptTokens, completionTokens atomic.Int64
+
+	// awayAfter is the number of requests in a row that could not connect
+	// (each after its retries) after which the endpoint is taken to be
+	// gone; connFails counts them, away holds the error once it is.
+	awayAfter int32
+	connFails atomic.Int32
+	away      atomic.Pointer[Error]
 }
+
+// DefaultAwayAfter is the number of requests in a row that could not
+// connect, each after its retries, after which a client stops sending.
+const DefaultAwayAfter = 3
+
+// WithAwayAfter sets how many requests in a row may fail to connect (each
+// after all its retries) before the client takes the endpoint to be gone
+// and fails every later request at once with KindUnavailable; n < 1 means
+// DefaultAwayAfter.
+func WithAwayAfter(n int) Option { return func(c *Client) { c.awayAfter = int32(n) } }
 
 // New validates cfg and builds a client.
 func New(cfg Config, opts ...Option) (*Client, error) {
@@ -150,6 +167,9 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if c.maxWait <= 0 {
 		c.maxWait = 60 * time.Second
 	}
+	if c.awayAfter < 1 {
+		c.awayAfter = DefaultAwayAfter
+	}
 	return c, nil
 }
 
@@ -199,6 +219,9 @@ func (c *Client) downgrade(from string) bool {
 // and jitter (honouring Retry-After) up to Config.MaxRetries times. Errors
 // are *Error; IsPermanent tells whether to give up on the endpoint.
 func (c *Client) Complete(ctx context.Context, req Request) (Reply, error) {
+	if e := c.away.Load(); e != nil {
+		return Reply{}, e
+	}
 	c.requests.Add(1)
 	attempts := 0
 	op := func() (Reply, error) {
@@ -229,7 +252,45 @@ func (c *Client) Complete(ctx context.Context, req Request) (Reply, error) {
 			return Reply{}, e
 		}
 	}
-	return c.retry(ctx, op)
+	r, err := c.retry(ctx, op)
+	return r, c.health(err)
+}
+
+// Unavailable returns the error that made the client take the endpoint to
+// be gone, or nil while it is not.
+func (c *Client) Unavailable() error {
+	if e := c.away.Load(); e != nil {
+		return e
+	}
+	return nil
+}
+
+// health counts requests that could not connect: a success resets the
+// count, and the request that reaches awayAfter in a row marks the
+// endpoint gone (its error becomes KindUnavailable, as every later one).
+func (c *Client) health(err error) error {
+	if err == nil {
+		c.connFails.Store(0)
+		return nil
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindTransport {
+		return err
+	}
+	n := c.connFails.Add(1)
+	if n < c.awayAfter {
+		return err
+	}
+	// Later requests get gone itself (no attempts: nothing is sent); this
+	// one, which was sent, gets a copy with its attempts.
+	gone := &Error{Kind: KindUnavailable, Err: e,
+		Message: fmt.Sprintf("%d requests in a row could not connect, each after its retries (last: %s); check that the server at %s is running, then run again", n, e.Message, c.cfg.String())}
+	if c.away.CompareAndSwap(nil, gone) {
+		c.log.Error("the endpoint stopped answering: no more requests are sent", "endpoint", c.cfg.String(), "failures", n)
+	}
+	mine := *c.away.Load()
+	mine.Attempts = e.Attempts
+	return &mine
 }
 
 func (c *Client) retry(ctx context.Context, op backoff.Operation[Reply]) (Reply, error) {

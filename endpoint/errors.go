@@ -25,9 +25,13 @@ const (
 	KindNotFound                    // HTTP 404: wrong model or wrong base URL
 	KindBadRequest                  // HTTP 400 and other 4xx: the request was refused
 	KindCanceled                    // the caller's context ended
+	// KindUnavailable: the endpoint stopped answering (several requests in
+	// a row could not connect, each after its retries). The client sends
+	// nothing more; a run leaves the untranslated segments pending.
+	KindUnavailable
 )
 
-var kindNames = [...]string{"transport", "timeout", "rate limit", "server", "auth", "not found", "bad request", "canceled"}
+var kindNames = [...]string{"transport", "timeout", "rate limit", "server", "auth", "not found", "bad request", "canceled", "unavailable"}
 
 func (k ErrorKind) String() string {
 	if int(k) < len(kindNames) {
@@ -73,6 +77,8 @@ func (e *Error) Error() string {
 		b.WriteString("endpoint connection failed")
 	case KindCanceled:
 		b.WriteString("request canceled")
+	case KindUnavailable:
+		b.WriteString("endpoint unavailable")
 	}
 	if e.Message != "" {
 		b.WriteString(": ")
@@ -114,6 +120,14 @@ func IsPermanent(err error) bool {
 		return !e.Temporary()
 	}
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// IsUnavailable reports whether err says the endpoint stopped answering:
+// nothing more is sent, and what was not translated waits for a later run
+// rather than failing.
+func IsUnavailable(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Kind == KindUnavailable
 }
 
 // classifyStatus maps an HTTP status to a kind.

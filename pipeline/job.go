@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/bitext/bitext"
+	"github.com/bitext/bitext/endpoint"
 	"github.com/bitext/bitext/input"
 	"github.com/bitext/bitext/pipeline/translate"
 	"github.com/bitext/bitext/store"
@@ -958,6 +959,10 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 	dr.TokensIn += int(res.Usage.PromptTokens)
 	dr.TokensOut += int(res.Usage.CompletionTokens)
 	if err != nil {
+		if endpoint.IsUnavailable(err) {
+			dr.Error = fmt.Sprintf("%s: %v; its untranslated sentences wait for the next run", r.Path, err)
+			return ActWaiting
+		}
 		dr.Error = fmt.Sprintf("%s: %v", r.Path, err)
 	}
 	return ""

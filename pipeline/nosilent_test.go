@@ -1,11 +1,14 @@
 package pipeline
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/bitext/bitext/endpoint"
+	"github.com/bitext/bitext/endpoint/fake"
 	"github.com/bitext/bitext/store"
 )
 
@@ -138,4 +141,56 @@ func TestWriteTranslationWithholdsCyrillic(t *testing.T) {
 	if dr.Action != ActIncomplete || !strings.Contains(dr.Error, "paragraph 2 ") {
 		t.Errorf("report: %s, %q; want incomplete naming paragraph 2", dr.Action, dr.Error)
 	}
+}
+
+// TestRunStopsWhenEndpointGoesAway: the endpoint stops answering after a
+// few calls. The run does not grind through every document: once a few
+// requests in a row cannot connect, nothing more is sent, the untranslated
+// segments stay pending (none is failed for it), the documents are
+// reported waiting or incomplete, never translated, and a later run with
+// the endpoint back finishes them.
+func TestRunStopsWhenEndpointGoesAway(t *testing.T) {
+	e := newJobEnv(t)
+	var paths []string
+	for i := range 12 {
+		paths = append(paths, e.write(fmt.Sprintf("r%02d.txt", i), russian(fmt.Sprintf("r%02d", i), 12)))
+	}
+	srv := e.fake(func(o *fake.Options) { o.GoneAfter = 3 })
+	j := e.job(srv, jobOptions{batch: 6, concurrency: 2})
+	rep := e.run(j, e.in)
+	// 24 requests would translate everything; 3 were answered, then
+	// DefaultAwayAfter failed in a row, plus those already in flight.
+	if rep.Calls > 3+endpoint.DefaultAwayAfter+4 {
+		t.Errorf("%d requests made to a server that went away after 3", rep.Calls)
+	}
+	t.Logf("%d requests, %d answered", rep.Calls, srv.Calls())
+	waiting := 0
+	for _, d := range rep.Documents {
+		switch d.Action {
+		case ActWaiting, ActIncomplete:
+			waiting++
+		case ActTranslated:
+			if d.Segments[store.SegPending] > 0 || d.Segments[store.SegFailed] > 0 {
+				t.Errorf("%s reported translated with %v", d.File, d.Segments)
+			}
+		default:
+			t.Errorf("%s: %s (%s)", d.File, d.Action, d.Error)
+		}
+	}
+	if waiting < 10 || rep.OK() {
+		t.Errorf("%d documents wait, report OK %v: %+v", waiting, rep.OK(), rep.Documents)
+	}
+	if rep.Segments[store.SegFailed] != 0 {
+		t.Errorf("%d segments failed because the endpoint went away; they should wait", rep.Segments[store.SegFailed])
+	}
+	if rep.Segments[store.SegPending] == 0 {
+		t.Errorf("no segment left pending: %v", rep.Segments)
+	}
+	// The endpoint is back: the next run finishes everything.
+	back := e.fake(nil)
+	rep = e.run(e.job(back, jobOptions{}), paths...)
+	if !rep.OK() {
+		t.Errorf("second run not OK: %v %+v", rep.Segments, rep.Documents)
+	}
+	e.checkRun(rep)
 }

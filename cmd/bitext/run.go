@@ -200,6 +200,21 @@ func (c *RunCmd) Run(app *App) error {
 	if err != nil {
 		return err
 	}
+	if client != nil && !c.DryRun {
+		// Before paying for anything: a wrong key, model or URL stops the
+		// run here, nothing marked done; an endpoint that cannot be
+		// reached leaves the translations waiting while the rest is done.
+		if err := client.Preflight(app.Ctx); err != nil {
+			switch {
+			case endpoint.IsConfigError(err):
+				return usageErrorf("endpoint %s: %w; nothing was done (check it with 'bitext endpoint check')", cfg.String(), err)
+			case endpoint.IsUnavailable(err):
+				app.Log.Warn("the endpoint cannot be reached: documents to translate will wait for the next run", "error", err)
+			default:
+				return err
+			}
+		}
+	}
 	a, err := c.analyzer(app)
 	if err != nil {
 		return err
@@ -275,6 +290,11 @@ func (c *RunCmd) Run(app *App) error {
 		return fmt.Errorf("run stopped: %w (run the same command again to resume; nothing committed is lost)", runErr)
 	}
 	if len(rep.Waiting) > 0 {
+		if client != nil {
+			if gone := client.Unavailable(); gone != nil {
+				return partialError("%d document(s) wait for the endpoint, which stopped answering: %v", len(rep.Waiting), gone)
+			}
+		}
 		return partialError("%d document(s) wait for a model endpoint:%s", len(rep.Waiting), endpointHelp)
 	}
 	if !rep.OK() {

@@ -55,6 +55,8 @@ func TestRunExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	ru := writeFile(t, dir, "release.txt", ruRelease)
 	en := writeFile(t, dir, "statement.txt", enRelease)
+	gone := fake.New(fake.Options{})
+	gone.Close()
 	badKey := writeFile(t, dir, "endpoint.json", `{"base_url": "`+srv.BaseURL()+`", "modle": "fake-model"}`)
 	goodCfg := writeFile(t, dir, "good.json", `{"base_url": "`+srv.BaseURL()+`", "model": "fake-model", "concurrency": 2}`)
 	tests := []struct {
@@ -81,6 +83,9 @@ func TestRunExitCodes(t *testing.T) {
 		{"pair in the wrong order", srv, nil, []string{"--pair", en, ru}, exitPartial, "a pair is the Russian text, then its English translation"},
 		{"folder without readable files", srv, nil, []string{t.TempDir()}, exitUsage, "no readable files"},
 		{"--out is a file", srv, nil, []string{"--out", en, ru}, exitUsage, "is a file, not a folder"},
+		{"wrong model", srv, map[string]string{"BITEXT_MODEL": "no-such-model"}, []string{ru, en}, exitUsage, "check BITEXT_MODEL"},
+		{"wrong base URL", srv, map[string]string{"OPENAI_BASE_URL": srv.URL + "/elsewhere/v1"}, []string{ru}, exitUsage, "OPENAI_BASE_URL"},
+		{"no server there", srv, map[string]string{"OPENAI_BASE_URL": gone.BaseURL()}, []string{ru, en}, exitPartial, "stopped answering"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,6 +98,15 @@ func TestRunExitCodes(t *testing.T) {
 			code, _, stderr := cli(t, "", args...)
 			if code != tc.code || !strings.Contains(stderr, tc.inStderr) {
 				t.Errorf("exit %d, want %d; stderr should name %q:\n%s", code, tc.code, tc.inStderr, stderr)
+			}
+			if strings.HasPrefix(tc.name, "wrong ") {
+				// A configuration error stops the run before anything is
+				// done: no database, no outputs.
+				for _, p := range []string{"t.db", "out"} {
+					if _, err := os.Stat(filepath.Join(work, p)); err == nil {
+						t.Errorf("%s exists after a configuration error", p)
+					}
+				}
 			}
 		})
 	}

@@ -96,6 +96,11 @@ type Options struct {
 	// puts in its place.
 	Forbidden map[string]string
 
+	// GoneAfter, when positive, makes the server go away after that many
+	// chat calls: the next one closes the listener and every connection,
+	// so that later requests are refused (the server was stopped).
+	GoneAfter int
+
 	RejectJSONSchema bool // 400 "response_format json_schema is not supported"
 	RejectJSONObject bool // 400 for json_object too
 }
@@ -122,6 +127,7 @@ type Server struct {
 	faults    map[Fault]int
 	received  []Received
 	glossKeys []string // Glossary keys, longest first
+	goneOnce  sync.Once
 }
 
 // New starts a server.
@@ -343,6 +349,21 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
+	if s.opts.GoneAfter > 0 {
+		s.mu.Lock()
+		gone := s.calls >= s.opts.GoneAfter
+		s.mu.Unlock()
+		if gone {
+			s.goneOnce.Do(func() { s.Listener.Close() })
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					c.Close()
+				}
+			}
+			go s.CloseClientConnections()
+			return
+		}
+	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return

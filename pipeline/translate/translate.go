@@ -15,6 +15,7 @@ package translate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -276,8 +277,9 @@ feed:
 	close(work)
 	wg.Wait()
 
-	if fatal != nil && parent.Err() == nil {
+	if fatal != nil && parent.Err() == nil && !endpoint.IsUnavailable(fatal) {
 		// The endpoint refuses us: every unfinished segment fails with why.
+		// (When it stopped answering, they stay pending for a later run.)
 		for _, us := range r.units {
 			for _, u := range us {
 				r.mu.Lock()
@@ -357,6 +359,14 @@ func (r *run) call(ctx context.Context, units []*unit) ([]*unit, error) {
 		if endpoint.IsPermanent(err) {
 			return units, err
 		}
+		var e *endpoint.Error
+		if errors.As(err, &e) && e.Kind == endpoint.KindTransport {
+			// No connection, after the client's retries: not the
+			// segments' fault. They stay pending for the next run (and a
+			// few such failures in a row make the client give up on the
+			// endpoint).
+			return nil, nil
+		}
 		// The client already retried transient failures; more splitting
 		// would only repeat them. The units fail with the reason.
 		for _, u := range units {
@@ -411,7 +421,9 @@ func (r *run) request(ctx context.Context, units []*unit, fixes map[string][]Vio
 	}
 	reply, err := r.t.c.Complete(ctx, req)
 	r.mu.Lock()
-	r.calls++
+	if e := (*endpoint.Error)(nil); !errors.As(err, &e) || e.Attempts > 0 {
+		r.calls++ // not a request the client refused to send (endpoint gone)
+	}
 	r.usage = r.usage.Add(reply.Usage)
 	r.mu.Unlock()
 	if err != nil {
