@@ -62,6 +62,11 @@ type JobConfig struct {
 	// that the aligner compares the human translation with ours (more
 	// accurate pairs, at the cost of translating the Russian).
 	PairMT bool
+	// Owner names this run's leases on the sentences it translates (see
+	// NewOwner; empty: one is made). LeaseTTL is how long a lease lasts
+	// without renewal (0: DefaultLeaseTTL).
+	Owner    string
+	LeaseTTL time.Duration
 }
 
 // Job is one run of the main job: ingest, translate or align, check the
@@ -196,6 +201,10 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
 	removeStaleTemps(j.Config.OutDir, j.Log)
+	if j.Translator != nil && !j.Config.DryRun {
+		stop := j.keepLeases(ctx)
+		defer stop()
+	}
 	files, badPaths := input.Expand(paths)
 	for _, p := range j.Config.Pairs {
 		files = append(files, p[0], p[1])
@@ -746,7 +755,11 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 	}
 	defer release()
 	if len(own) > 0 {
-		if act := j.translateSegments(ctx, r, own, dt, gver, dr, chk, cm); act != "" {
+		act, err := j.translateShared(ctx, r, own, dt, gver, dr, chk, cm, share)
+		if err != nil {
+			return err
+		}
+		if act != "" {
 			dr.Action = act
 			return nil
 		}
@@ -768,7 +781,11 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 			return err
 		}
 		if len(left) > 0 {
-			if act := j.translateSegments(ctx, r, left, dt, gver, dr, chk, cm); act != "" {
+			act, err := j.translateShared(ctx, r, left, dt, gver, dr, chk, cm, share)
+			if err != nil {
+				return err
+			}
+			if act != "" {
 				dr.Action = act
 				return nil
 			}

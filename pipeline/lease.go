@@ -1,0 +1,236 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/bitext/bitext/store"
+)
+
+// Several runs may share one database (a cron job and a person, or later
+// several workers): each sentence is translated by one of them. A run
+// claims the sentences it is about to translate (by translation memory
+// key) with a lease in the database, renews its leases while it works and
+// releases them once the translations are committed. A run that finds a
+// sentence claimed by another waits for it and is served by the memory;
+// a crashed run's leases expire (or, on the same machine, are taken over
+// at once when its process is gone).
+
+// DefaultLeaseTTL is how long a lease lasts without renewal.
+const DefaultLeaseTTL = 60 * time.Second
+
+// leasePoll is how often a run waiting for another's sentences looks for
+// them in the memory.
+const leasePoll = 100 * time.Millisecond
+
+// NewOwner returns a name for a run's leases: host, process id and a
+// random part, so that two runs never share one and a run on the same host
+// can tell whether the owner's process still lives.
+func NewOwner() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s/%d/%s", strings.ReplaceAll(host, "/", "_"), os.Getpid(), hex.EncodeToString(b))
+}
+
+// ownerGone reports whether owner names a process on this host that no
+// longer exists: its leases need not wait for their expiry.
+func ownerGone(owner string) bool {
+	parts := strings.Split(owner, "/")
+	if len(parts) != 3 {
+		return false
+	}
+	host, _ := os.Hostname()
+	if parts[0] != strings.ReplaceAll(host, "/", "_") {
+		return false
+	}
+	pid, err := strconv.Atoi(parts[1])
+	if err != nil || pid <= 0 || pid == os.Getpid() {
+		return false
+	}
+	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+}
+
+func (j *Job) leaseTTL() time.Duration {
+	if j.Config.LeaseTTL > 0 {
+		return j.Config.LeaseTTL
+	}
+	return DefaultLeaseTTL
+}
+
+func (j *Job) owner() string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.Config.Owner == "" {
+		j.Config.Owner = NewOwner()
+	}
+	return j.Config.Owner
+}
+
+// keepLeases renews the run's leases every third of their life until ctx
+// ends, then releases those left.
+func (j *Job) keepLeases(ctx context.Context) (stop func()) {
+	owner, ttl := j.owner(), j.leaseTTL()
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(ttl / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, err := j.Store.RenewLeases(ctx, owner, ttl, time.Now()); err != nil && ctx.Err() == nil {
+					j.log().Warn("cannot renew the run's leases; another run may translate the same sentences", "error", err)
+				}
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		if err := j.Store.ReleaseLeases(context.WithoutCancel(ctx), owner, nil); err != nil {
+			j.log().Warn("cannot release the run's leases; they expire on their own", "error", err)
+		}
+	}
+}
+
+// claim takes the leases of the segments' memory keys. It returns the
+// segments this run now holds and those another run is translating.
+func (j *Job) claim(ctx context.Context, segs []*store.Segment, dt *docTerms) (mine, theirs []*store.Segment, keys []string, err error) {
+	if len(segs) == 0 {
+		return nil, nil, nil, nil
+	}
+	ask := make([]string, len(segs))
+	for i, s := range segs {
+		ask[i] = j.key(s, dt)
+	}
+	held, _, err := j.Store.Claim(ctx, j.owner(), ask, j.leaseTTL(), time.Now(), ownerGone)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ok := make(map[string]bool, len(held))
+	for _, k := range held {
+		ok[k] = true
+	}
+	for i, s := range segs {
+		if ok[ask[i]] {
+			mine = append(mine, s)
+			keys = append(keys, ask[i])
+		} else {
+			theirs = append(theirs, s)
+		}
+	}
+	return mine, theirs, keys, nil
+}
+
+// release gives up the leases on keys once their translations are
+// committed (cm.wait).
+func (j *Job) release(ctx context.Context, keys []string) {
+	if len(keys) == 0 {
+		return
+	}
+	if err := j.Store.ReleaseLeases(context.WithoutCancel(ctx), j.owner(), keys); err != nil {
+		j.log().Warn("cannot release leases; they expire on their own", "error", err)
+	}
+}
+
+func (j *Job) log() *slog.Logger {
+	if j.Log != nil {
+		return j.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// translateShared translates segs, sharing the work with the other runs on
+// the database: it claims the sentences, serves from the memory those that
+// landed since the document looked, translates the rest, and releases the
+// leases once the translations are committed. Sentences another run holds
+// are waited for: served by the memory when they land, or claimed and
+// translated here when their lease expires or is released without a
+// translation. share false (a dry run, no endpoint) translates directly.
+// A non-empty action stops the document (waiting, cost limit).
+func (j *Job) translateShared(ctx context.Context, r FileResult, segs []*store.Segment, dt *docTerms, gver string, dr *DocReport, chk *checker, cm *commits, share bool) (string, error) {
+	if !share {
+		return j.translateSegments(ctx, r, segs, dt, gver, dr, chk, cm), nil
+	}
+	todo := segs
+	for round := 0; len(todo) > 0; round++ {
+		if round > 0 {
+			select {
+			case <-time.After(leasePoll):
+			case <-ctx.Done():
+				return "", nil
+			}
+			var err error
+			if todo, err = j.fromMemory(ctx, todo, dt, true, gver, dr, chk); err != nil {
+				return "", err
+			}
+			ready, err := j.claimable(ctx, todo, dt)
+			if err != nil {
+				return "", err
+			}
+			if !ready {
+				continue // all still held by live runs: wait on
+			}
+		}
+		mine, theirs, keys, err := j.claim(ctx, todo, dt)
+		if err != nil {
+			return "", err
+		}
+		if len(mine) > 0 {
+			left, err := j.fromMemory(ctx, mine, dt, true, gver, dr, chk)
+			if err != nil {
+				j.release(ctx, keys)
+				return "", err
+			}
+			act := ""
+			if len(left) > 0 {
+				act = j.translateSegments(ctx, r, left, dt, gver, dr, chk, cm)
+				cm.wait()
+			}
+			j.release(ctx, keys)
+			if act != "" {
+				return act, nil
+			}
+		}
+		if len(theirs) > 0 && round == 0 {
+			j.log().Info("sentences are being translated by another run on this database; waiting for them", "file", r.Path, "sentences", len(theirs))
+		}
+		todo = theirs
+	}
+	return "", nil
+}
+
+// claimable reports whether the lease of any of the segments has lapsed
+// (expired, released, or its owner's process is gone), so that claiming is
+// worth a write transaction.
+func (j *Job) claimable(ctx context.Context, segs []*store.Segment, dt *docTerms) (bool, error) {
+	keys := make([]string, len(segs))
+	for i, s := range segs {
+		keys[i] = j.key(s, dt)
+	}
+	held, err := j.Store.Leases(ctx, keys)
+	if err != nil {
+		return false, err
+	}
+	now := time.Now()
+	for _, k := range keys {
+		l, ok := held[k]
+		if !ok || l.Expires.Before(now) || ownerGone(l.Owner) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
