@@ -66,6 +66,9 @@ var (
 	ErrUnreadable = errors.New("unreadable file")
 	ErrTooLarge   = errors.New("file too large")
 	ErrEncoding   = errors.New("unknown text encoding")
+	// ErrTooDeep is markup nested deeper than any real page is (see
+	// maxHTMLDepth): parsing it would take time quadratic in the depth.
+	ErrTooDeep = errors.New("markup nested too deeply")
 )
 
 // Error is a failure to read one file. Its message names the file, says what
