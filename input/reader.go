@@ -56,7 +56,7 @@ func (r *Reader) ReadFile(ctx context.Context, path string) (*Doc, error) {
 		return nil, &Error{Path: path, Reason: "is a directory, not a file; pass it where folders are accepted (ingest, run) or name the files in it", Err: ErrUnreadable}
 	}
 	if !info.Mode().IsRegular() && info.Mode()&fs.ModeNamedPipe == 0 && info.Mode()&fs.ModeCharDevice == 0 {
-		return nil, &Error{Path: path, Reason: fmt.Sprintf("is not a regular file (%s); give a text, Markdown or HTML file", info.Mode().Type()), Err: ErrUnreadable}
+		return nil, &Error{Path: path, Reason: fmt.Sprintf("is not a regular file (%s); give a text, Markdown, HTML or DOCX file", info.Mode().Type()), Err: ErrUnreadable}
 	}
 	if info.Mode().IsRegular() && info.Size() > r.maxBytes() {
 		return nil, tooLarge(path, r.maxBytes())
@@ -152,12 +152,19 @@ func (r *Reader) read(ctx context.Context, path string, b []byte) (*Doc, error) 
 		text string
 		err  error
 	)
-	if doc.Format == FormatHTML {
+	switch doc.Format {
+	case FormatDOCX:
+		text, err = docxText(ctx, b, r.maxBytes())
+		doc.Encoding = EncUTF8
+	case FormatHTML:
 		text, doc.Encoding, err = decodeHTML(b, log, path)
-	} else {
+	default:
 		text, doc.Encoding, err = decode(b, true)
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
 		return nil, fileError(path, err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -173,6 +180,8 @@ func (r *Reader) read(ctx context.Context, path string, b []byte) (*Doc, error) 
 			return nil, fileError(path, err)
 		}
 		text = Normalize(text)
+	case FormatDOCX:
+		text = Normalize(text)
 	case FormatMarkdown:
 		text = normalizeOwned(text)
 		if err := ctx.Err(); err != nil {
@@ -187,8 +196,11 @@ func (r *Reader) read(ctx context.Context, path string, b []byte) (*Doc, error) 
 	}
 	if text == "" {
 		reason := "contains only whitespace; check that it was saved completely"
-		if doc.Format == FormatHTML {
+		switch doc.Format {
+		case FormatHTML:
 			reason = "has no visible text; save the page again once it has loaded, or give its text"
+		case FormatDOCX:
+			reason = "has no text (it may hold only images, such as a scan); run OCR on the scan, or give the text as .txt or .docx"
 		}
 		return nil, &Error{Path: path, Reason: reason, Err: ErrEmpty}
 	}
@@ -201,6 +213,7 @@ var extensions = map[string]string{
 	".txt": FormatText, ".text": FormatText,
 	".md": FormatMarkdown, ".markdown": FormatMarkdown,
 	".html": FormatHTML, ".htm": FormatHTML, ".xhtml": FormatHTML,
+	".docx": FormatDOCX, ".docm": FormatDOCX,
 }
 
 // formatOf gives the format of a file from its extension, or sniffs it from
@@ -239,7 +252,7 @@ func (s Skipped) String() string { return s.Path + ": " + s.Reason }
 // reason:
 //
 //   - files with the extensions read (.txt .text .md .markdown .html .htm
-//     .xhtml) are returned;
+//     .xhtml .docx .docm) are returned;
 //   - files without an extension are returned when their first bytes look
 //     like text or HTML, skipped otherwise;
 //   - other files are skipped, with what their first bytes show them to be
@@ -366,11 +379,11 @@ func (r *Reader) classify(path string, d fs.DirEntry) (read bool, reason string,
 	case mode&fs.ModeNamedPipe != 0:
 		return false, "is a named pipe (FIFO), not a file: not opened, since reading it would wait for a writer; give it by name to read from it", nil
 	case mode&fs.ModeSocket != 0:
-		return false, "is a socket, not a file; give a text, Markdown or HTML file", nil
+		return false, "is a socket, not a file; give a text, Markdown, HTML or DOCX file", nil
 	case mode&fs.ModeDevice != 0:
-		return false, "is a device, not a file; give a text, Markdown or HTML file", nil
+		return false, "is a device, not a file; give a text, Markdown, HTML or DOCX file", nil
 	case !mode.IsRegular():
-		return false, fmt.Sprintf("is not a regular file (%s); give a text, Markdown or HTML file", mode.Type()), nil
+		return false, fmt.Sprintf("is not a regular file (%s); give a text, Markdown, HTML or DOCX file", mode.Type()), nil
 	case info.Size() > r.maxBytes():
 		return false, "", tooLarge(path, r.maxBytes())
 	}
@@ -407,7 +420,7 @@ func (r *Reader) classify(path string, d fs.DirEntry) (read bool, reason string,
 }
 
 // readExtensions lists the extensions read in folders, for messages.
-const readExtensions = ".txt .text .md .markdown .html .htm .xhtml"
+const readExtensions = ".txt .text .md .markdown .html .htm .xhtml .docx .docm"
 
 // zipExtensions say what the common ZIP-based files bitext does not read
 // are, and what to do with them.

@@ -51,7 +51,7 @@ func (f *analyzeFlags) expand(app *App, paths []string) ([]string, []input.Skipp
 // noFilesError says that nothing under paths can be read, and why each
 // file found was skipped.
 func noFilesError(paths []string, skipped []input.Skipped) error {
-	msg := fmt.Sprintf("no readable files (.txt, .md, .html) under %s", strings.Join(paths, ", "))
+	msg := fmt.Sprintf("no readable files (.txt, .md, .html, .docx) under %s", strings.Join(paths, ", "))
 	if len(skipped) > 0 {
 		msg += fmt.Sprintf("; %d skipped:", len(skipped))
 		for _, s := range skipped {
@@ -276,11 +276,12 @@ type IngestCmd struct {
 
 // Help shows examples.
 func (c *IngestCmd) Help() string {
-	return `Reads every file (plain text, Markdown, saved HTML; UTF-8, UTF-16,
-windows-1251, KOI8-R), detects the language of the document and of each
-paragraph, splits it into sentences and stores it in the database. The same
-content ingested twice is stored once. Files that fail are reported; the
-others still go through (exit code 1).
+	return `Reads every file (plain text, Markdown, saved HTML, Word DOCX; UTF-8,
+UTF-16, windows-1251, KOI8-R), detects the language of the document and of
+each paragraph, splits it into sentences and stores it in the database. The
+same content ingested twice is stored once. Files that fail are reported;
+the others still go through (exit code 1). Files in folders that are not
+read (PDF, images, hidden files…) are listed as skipped, with the reason.
 
 Examples:
   bitext ingest data/samples
