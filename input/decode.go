@@ -24,10 +24,10 @@ type magic struct {
 // magics lists file types people mistake for text. Checked in order.
 var magics = []magic{
 	{"%PDF-", "is a PDF document", "convert the PDF to text first (e.g. pdftotext FILE FILE.txt) and read the .txt", nil},
-	{"PK\x03\x04", "is a ZIP archive or an office document (DOCX, ODT, XLSX, EPUB)", "open it and save it as plain text (.txt) or HTML, or unpack the archive", nil},
+	{"PK\x03\x04", "is a ZIP archive or an office document (ODT, XLSX, EPUB, or a DOCX without its .docx extension)", "a Word document is read when its name ends in .docx; anything else: open it and save it as plain text (.txt) or HTML, or unpack the archive", nil},
 	{"PK\x05\x06", "is an empty ZIP archive", "give a text, Markdown or HTML file instead", nil},
-	{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "is an old Microsoft Office document (DOC, XLS, PPT)", "open it and save it as plain text (.txt)", nil},
-	{"{\\rtf", "is an RTF document", "open it and save it as plain text (.txt)", nil},
+	{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "is an old Microsoft Office document (DOC, XLS, PPT) or a password-protected one", "open it, remove any password, and save it as .docx or plain text (.txt)", nil},
+	{"{\\rtf", "is an RTF document", "open it and save it as .docx or plain text (.txt)", nil},
 	{"\x89PNG\r\n\x1a\n", "is a PNG image", "bitext reads text, not images: run OCR and give the text", nil},
 	{"\xFF\xD8\xFF", "is a JPEG image", "bitext reads text, not images: run OCR and give the text", nil},
 	{"GIF87a", "is a GIF image", "give a text file instead", nil},

@@ -41,7 +41,7 @@ var badFixtures = []struct {
 	{"empty.txt", ErrEmpty, "0 bytes"},
 	{"blank.txt", ErrEmpty, "only whitespace"},
 	{"report.pdf", ErrBinary, "convert the PDF to text"},
-	{"letter.docx", ErrBinary, "save it as plain text"},
+	{"letter.docx", ErrDamaged, "save it as plain text"},
 	{"scan.png", ErrBinary, "OCR"},
 	{"data.bin", ErrBinary, "NUL bytes"},
 	{"controls.txt", ErrBinary, "control bytes"},
@@ -122,6 +122,8 @@ func TestGenerateFixtures(t *testing.T) {
 		// Shift-JIS bytes: neither UTF-8 nor Cyrillic nor mostly Latin.
 		"bad/mojibake.txt": bytes.Repeat([]byte("\x93\xfa\x96\x7b\x8c\xea\x82\xcc\x95\xb6\x8f\xcd\x81\x42"), 8),
 	}
+	files["docx/release.docx"] = docxFile(t, sampleDOCXBody, map[string]string{
+		"word/_rels/document.xml.rels": documentRels, "word/footnotes.xml": footnotesXML})
 	for name, b := range files {
 		path := filepath.Join("testdata", filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -132,3 +134,24 @@ func TestGenerateFixtures(t *testing.T) {
 		}
 	}
 }
+
+// sampleDOCXBody is the body of testdata/docx/release.docx: a press
+// release as Word writes it, with a heading, sentences split over runs, a
+// tracked change, a field, a table, a text box and a footnote.
+const sampleDOCXBody = `<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>О российско-бразильских консультациях по вопросам международной информационной безопасности</w:t></w:r></w:p>` +
+	`<w:p><w:r><w:t xml:space="preserve">14 мая в Бразилиа состоялся очередной раунд </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>российско-бразильских</w:t></w:r>` +
+	`<w:r><w:t xml:space="preserve"> консультаций по вопросам обеспечения международной информационной безопасности (МИБ).</w:t></w:r></w:p>` +
+	`<w:p><w:r><w:t xml:space="preserve">Стороны </w:t></w:r><w:del w:id="1" w:author="Редактор"><w:r><w:delText xml:space="preserve">кратко </w:delText></w:r></w:del>` +
+	`<w:ins w:id="2" w:author="Редактор"><w:r><w:t xml:space="preserve">подробно </w:t></w:r></w:ins>` +
+	`<w:r><w:t>обсудили ход работы Рабочей группы открытого состава ООН по безопасности в сфере использования ИКТ и самих ИКТ</w:t></w:r>` +
+	`<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="1"/></w:r><w:r><w:t>.</w:t></w:r></w:p>` +
+	`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>укрепление мер доверия в информационном пространстве;</w:t></w:r></w:p>` +
+	`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>противодействие использованию ИКТ в преступных целях.</w:t></w:r></w:p>` +
+	`<w:tbl><w:tblGrid><w:gridCol w:w="3000"/><w:gridCol w:w="6000"/></w:tblGrid>` +
+	`<w:tr><w:tc><w:p><w:r><w:t>Российская делегация</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Специальный представитель Президента Российской Федерации по вопросам международного сотрудничества в области информационной безопасности</w:t></w:r></w:p></w:tc></w:tr>` +
+	`<w:tr><w:tc><w:p><w:r><w:t>Бразильская делегация</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Директор Департамента по вопросам обороны и безопасности МИД Бразилии</w:t></w:r></w:p></w:tc></w:tr></w:tbl>` +
+	`<w:p><w:r><w:t xml:space="preserve">Консультации прошли в конструктивной атмосфере. </w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent>` +
+	`<w:p><w:r><w:t>Следующий раунд намечено провести в Москве.</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>` +
+	`<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>Следующий раунд намечено провести в Москве.</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>` +
+	`<w:r><w:t xml:space="preserve">Подробнее: </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> HYPERLINK "https://mid.ru/" </w:instrText></w:r>` +
+	`<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>сайт МИД России</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>.</w:t></w:r></w:p>`

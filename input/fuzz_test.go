@@ -15,7 +15,7 @@ import (
 // addFixtureSeeds adds every fixture file as a seed, so plain `go test`
 // runs the fuzz targets over them.
 func addFixtureSeeds(f *testing.F) {
-	for _, dir := range []string{"enc", "bad", "html", "src"} {
+	for _, dir := range []string{"enc", "bad", "html", "src", "docx"} {
 		paths, _ := filepath.Glob(filepath.Join("testdata", dir, "*"))
 		for _, p := range paths {
 			b, err := os.ReadFile(p)
@@ -80,7 +80,7 @@ func FuzzDecode(f *testing.F) {
 
 func FuzzRead(f *testing.F) {
 	addFixtureSeeds(f)
-	names := []string{"a.txt", "a.md", "a.html", "a"}
+	names := []string{"a.txt", "a.md", "a.html", "a.docx", "a"}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r := &Reader{}
 		for _, name := range names {

@@ -80,11 +80,47 @@ func isASCII(b []byte) bool {
 
 // htmlText extracts the article text of a decoded HTML page with
 // trafilatura, falling back to plain tag stripping when it finds nothing.
-// The result is not yet normalised.
+// The result is not yet normalised. Pages nested deeper than maxHTMLDepth
+// are refused before parsing; the parsing and extraction, which cannot be
+// interrupted, run aside so that htmlText returns as soon as ctx ends.
 func htmlText(ctx context.Context, page string, log *slog.Logger, name string) (string, error) {
+	if err := checkHTMLDepth(ctx, page); err != nil {
+		return "", err
+	}
+	type result struct {
+		text string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		text, err := extractHTML(ctx, page, log, name)
+		done <- result{text, err}
+	}()
+	select {
+	case r := <-done:
+		return r.text, r.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// parsePage parses a page and prunes what never shows (see prune).
+func parsePage(ctx context.Context, page string) (*html.Node, error) {
 	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil {
-		return "", kindErrorf(ErrEncoding, "cannot be parsed as HTML (%v); save the page again or give its text", err)
+		return nil, kindErrorf(ErrEncoding, "cannot be parsed as HTML (%v); save the page again or give its text", err)
+	}
+	if err := prune(ctx, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// extractHTML is the work of htmlText after the depth check.
+func extractHTML(ctx context.Context, page string, log *slog.Logger, name string) (string, error) {
+	doc, err := parsePage(ctx, page)
+	if err != nil {
+		return "", err
 	}
 	headline := headlineOf(doc)
 	if err := ctx.Err(); err != nil {
@@ -99,6 +135,9 @@ func htmlText(ctx context.Context, page string, log *slog.Logger, name string) (
 		ExcludeComments: true,
 		HtmlDateMode:    trafilatura.Disabled,
 	})
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return "", ctxErr
+	}
 	var text string
 	if err == nil && res != nil && res.ContentNode != nil {
 		text = renderText(res.ContentNode)
@@ -110,9 +149,9 @@ func htmlText(ctx context.Context, page string, log *slog.Logger, name string) (
 		}
 		log.Warn("trafilatura found no article text; using plain tag-stripping extraction", "file", name, "reason", reason)
 		// trafilatura may have changed the tree: parse again.
-		doc, err = html.Parse(strings.NewReader(page))
+		doc, err = parsePage(ctx, page)
 		if err != nil {
-			return "", kindErrorf(ErrEncoding, "cannot be parsed as HTML (%v); save the page again or give its text", err)
+			return "", err
 		}
 		return renderText(bodyOf(doc)), nil
 	}
@@ -120,6 +159,109 @@ func htmlText(ctx context.Context, page string, log *slog.Logger, name string) (
 		text = headline + "\n\n" + text
 	}
 	return text, nil
+}
+
+// removed elements never carry visible text; prune takes them out of the
+// tree before anything else looks at it.
+var removed = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
+	atom.Svg: true, atom.Math: true, atom.Iframe: true, atom.Object: true,
+	atom.Embed: true, atom.Canvas: true,
+}
+
+// prune removes from the tree under n the elements that never show:
+// scripts, styles, <noscript>, <template>, SVG and MathML, embedded
+// objects, and the elements hidden by the hidden attribute,
+// aria-hidden="true" or an inline style display:none or visibility:hidden.
+// The text on either side of a removed element is joined into one text
+// node, as if the element had never been there: trafilatura would
+// otherwise drop the text that follows a script inside a paragraph.
+func prune(ctx context.Context, n *html.Node) error {
+	count := 0
+	var walk func(*html.Node) error
+	walk = func(n *html.Node) error {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			if count++; count%ctxCheckEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			switch {
+			case c.Type == html.CommentNode,
+				c.Type == html.ElementNode && (removed[c.DataAtom] || hidden(c)):
+				n.RemoveChild(c)
+			case c.Type == html.ElementNode:
+				if err := walk(c); err != nil {
+					return err
+				}
+			}
+			c = next
+		}
+		joinText(n)
+		return nil
+	}
+	return walk(n)
+}
+
+// joinText merges the runs of text nodes among the children of n.
+func joinText(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.TextNode || c.NextSibling == nil || c.NextSibling.Type != html.TextNode {
+			continue
+		}
+		var b strings.Builder
+		b.WriteString(c.Data)
+		for next := c.NextSibling; next != nil && next.Type == html.TextNode; next = c.NextSibling {
+			b.WriteString(next.Data)
+			n.RemoveChild(next)
+		}
+		c.Data = b.String()
+	}
+}
+
+// hidden reports whether an element is hidden from readers by its
+// attributes. hidden="until-found" marks text the browser reveals when it
+// is searched for: it is part of the page and stays.
+func hidden(n *html.Node) bool {
+	for _, a := range n.Attr {
+		switch strings.ToLower(a.Key) {
+		case "hidden":
+			if !strings.EqualFold(strings.TrimSpace(a.Val), "until-found") {
+				return true
+			}
+		case "aria-hidden":
+			if strings.EqualFold(strings.TrimSpace(a.Val), "true") {
+				return true
+			}
+		case "style":
+			if styleHides(a.Val) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// styleHides reports whether an inline style has display:none or
+// visibility:hidden (or collapse) among its declarations.
+func styleHides(style string) bool {
+	for _, decl := range strings.Split(style, ";") {
+		prop, val, ok := strings.Cut(decl, ":")
+		if !ok {
+			continue
+		}
+		prop = strings.ToLower(strings.TrimSpace(prop))
+		val = strings.ToLower(strings.TrimSpace(val))
+		val = strings.TrimSpace(strings.TrimSuffix(val, "!important"))
+		switch {
+		case prop == "display" && val == "none":
+			return true
+		case prop == "visibility" && (val == "hidden" || val == "collapse"):
+			return true
+		}
+	}
+	return false
 }
 
 // headlineOf returns the text of the first <h1> of the page, if any.
@@ -292,8 +434,11 @@ func (w *textWriter) walk(n *html.Node) {
 	if skipped[tag] {
 		return
 	}
+	if hidden(n) {
+		return
+	}
 	for _, a := range n.Attr {
-		if a.Key == "role" && skippedRoles[strings.ToLower(a.Val)] || a.Key == "hidden" || a.Key == "aria-hidden" && a.Val == "true" {
+		if a.Key == "role" && skippedRoles[strings.ToLower(a.Val)] {
 			return
 		}
 	}

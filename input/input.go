@@ -1,6 +1,8 @@
 // Package input turns the files users have into clean, normalised text.
 //
-// It reads plain text, Markdown and saved HTML pages; decodes UTF-8 (with or
+// It reads plain text, Markdown, saved HTML pages and Word documents (DOCX:
+// the body's paragraphs, tables cell by cell, text boxes, footnotes and
+// endnotes); decodes UTF-8 (with or
 // without a byte order mark), UTF-16 (with a BOM, or without one when the
 // pattern of zero bytes makes it obvious), windows-1251 and KOI8-R; and
 // normalises the result (NFC, LF line ends, odd spaces to ' ', invisible
@@ -44,13 +46,16 @@ const (
 	FormatText     = "text"
 	FormatMarkdown = "markdown"
 	FormatHTML     = "html"
+	// FormatDOCX is a Word document (Office Open XML); its text is
+	// always reported as EncUTF8.
+	FormatDOCX = "docx"
 )
 
 // Doc is one file read and normalised.
 type Doc struct {
 	Path     string // as given by the caller
 	Name     string // base name of Path
-	Format   string // FormatText, FormatMarkdown or FormatHTML
+	Format   string // FormatText, FormatMarkdown, FormatHTML or FormatDOCX
 	Encoding string // the encoding the bytes were decoded from (Enc* constants)
 	// Text is the normalised text: valid UTF-8 in NFC, LF line ends, no BOM,
 	// no control characters but '\n' and '\t', odd spaces replaced by ' ',
@@ -66,6 +71,12 @@ var (
 	ErrUnreadable = errors.New("unreadable file")
 	ErrTooLarge   = errors.New("file too large")
 	ErrEncoding   = errors.New("unknown text encoding")
+	// ErrDamaged is a document whose container or markup is corrupted
+	// (a DOCX with a broken ZIP structure or malformed XML).
+	ErrDamaged = errors.New("damaged document")
+	// ErrTooDeep is markup nested deeper than any real page is (see
+	// maxHTMLDepth): parsing it would take time quadratic in the depth.
+	ErrTooDeep = errors.New("markup nested too deeply")
 )
 
 // Error is a failure to read one file. Its message names the file, says what

@@ -363,33 +363,6 @@ func TestFormatOf(t *testing.T) {
 	}
 }
 
-func TestExpand(t *testing.T) {
-	dir := t.TempDir()
-	for _, name := range []string{"b.txt", "a.md", "c.html", "skip.pdf", ".hidden.txt", "sub/d.htm", "sub/e.TXT", ".git/f.txt", "z.text"} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	explicit := filepath.Join(dir, "skip.pdf")
-	files, errs := Expand([]string{dir, explicit, filepath.Join(dir, "b.txt"), filepath.Join(dir, "missing.txt")})
-	var rel []string
-	for _, f := range files {
-		r, _ := filepath.Rel(dir, f)
-		rel = append(rel, filepath.ToSlash(r))
-	}
-	want := "a.md b.txt c.html sub/d.htm sub/e.TXT z.text skip.pdf"
-	if got := strings.Join(rel, " "); got != want {
-		t.Errorf("files = %s\nwant    %s", got, want)
-	}
-	if len(errs) != 1 || !errors.Is(errs[0], ErrUnreadable) || !strings.Contains(errs[0].Error(), "missing.txt") {
-		t.Errorf("errs = %v", errs)
-	}
-}
-
 func TestReadCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

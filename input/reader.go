@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // DefaultMaxBytes is the size limit of Reader when MaxBytes is 0.
@@ -55,7 +56,7 @@ func (r *Reader) ReadFile(ctx context.Context, path string) (*Doc, error) {
 		return nil, &Error{Path: path, Reason: "is a directory, not a file; pass it where folders are accepted (ingest, run) or name the files in it", Err: ErrUnreadable}
 	}
 	if !info.Mode().IsRegular() && info.Mode()&fs.ModeNamedPipe == 0 && info.Mode()&fs.ModeCharDevice == 0 {
-		return nil, &Error{Path: path, Reason: fmt.Sprintf("is not a regular file (%s); give a text, Markdown or HTML file", info.Mode().Type()), Err: ErrUnreadable}
+		return nil, &Error{Path: path, Reason: fmt.Sprintf("is not a regular file (%s); give a text, Markdown, HTML or DOCX file", info.Mode().Type()), Err: ErrUnreadable}
 	}
 	if info.Mode().IsRegular() && info.Size() > r.maxBytes() {
 		return nil, tooLarge(path, r.maxBytes())
@@ -151,12 +152,19 @@ func (r *Reader) read(ctx context.Context, path string, b []byte) (*Doc, error) 
 		text string
 		err  error
 	)
-	if doc.Format == FormatHTML {
+	switch doc.Format {
+	case FormatDOCX:
+		text, err = docxText(ctx, b, r.maxBytes())
+		doc.Encoding = EncUTF8
+	case FormatHTML:
 		text, doc.Encoding, err = decodeHTML(b, log, path)
-	} else {
+	default:
 		text, doc.Encoding, err = decode(b, true)
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
 		return nil, fileError(path, err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -172,6 +180,8 @@ func (r *Reader) read(ctx context.Context, path string, b []byte) (*Doc, error) 
 			return nil, fileError(path, err)
 		}
 		text = Normalize(text)
+	case FormatDOCX:
+		text = Normalize(text)
 	case FormatMarkdown:
 		text = normalizeOwned(text)
 		if err := ctx.Err(); err != nil {
@@ -186,8 +196,11 @@ func (r *Reader) read(ctx context.Context, path string, b []byte) (*Doc, error) 
 	}
 	if text == "" {
 		reason := "contains only whitespace; check that it was saved completely"
-		if doc.Format == FormatHTML {
+		switch doc.Format {
+		case FormatHTML:
 			reason = "has no visible text; save the page again once it has loaded, or give its text"
+		case FormatDOCX:
+			reason = "has no text (it may hold only images, such as a scan); run OCR on the scan, or give the text as .txt or .docx"
 		}
 		return nil, &Error{Path: path, Reason: reason, Err: ErrEmpty}
 	}
@@ -200,6 +213,7 @@ var extensions = map[string]string{
 	".txt": FormatText, ".text": FormatText,
 	".md": FormatMarkdown, ".markdown": FormatMarkdown,
 	".html": FormatHTML, ".htm": FormatHTML, ".xhtml": FormatHTML,
+	".docx": FormatDOCX, ".docm": FormatDOCX,
 }
 
 // formatOf gives the format of a file from its extension, or sniffs it from
@@ -221,13 +235,39 @@ func formatOf(name string, b []byte) string {
 	return FormatText
 }
 
-// Expand turns command-line paths into the files to read: files are taken
-// as given (whatever their extension), directories are walked recursively
-// in name order (depth first), skipping hidden entries (names starting with '.') and files
-// whose extension is not one of .txt .text .md .markdown .html .htm .xhtml.
-// A path given twice is listed once. Paths that cannot be read are reported
-// in errs as *Error values; the others are still returned.
-func Expand(paths []string) (files []string, errs []error) {
+// Skipped is a file found in a folder that is not read, with the reason.
+type Skipped struct {
+	Path string `json:"path"`
+	// Reason says what the file is and, after a "; ", what to do to have
+	// it read, in the words ReadFile uses when refusing such a file.
+	Reason string `json:"reason"`
+}
+
+func (s Skipped) String() string { return s.Path + ": " + s.Reason }
+
+// Expand turns command-line paths into the files to read. A path naming a
+// file is taken as given, whatever its type (ReadFile says what is wrong
+// with it). Folders are walked recursively in name order, depth first, and
+// every entry in them is either returned or listed in skipped with the
+// reason:
+//
+//   - files with the extensions read (.txt .text .md .markdown .html .htm
+//     .xhtml .docx .docm) are returned;
+//   - files without an extension are returned when their first bytes look
+//     like text or HTML, skipped otherwise;
+//   - other files are skipped, with what their first bytes show them to be
+//     (a PDF, an image, an archive…) or their extension;
+//   - hidden entries (names starting with '.') are skipped, a hidden folder
+//     as one entry;
+//   - named pipes, devices and sockets are skipped without being opened,
+//     and so are symbolic links that lead nowhere, into a loop, or to a
+//     folder (links to folders are not followed).
+//
+// Files over the size limit are refused from their size, without being
+// opened, as *Error values of kind ErrTooLarge in errs; so are the paths
+// that cannot be read at all (missing, no permission). A path given twice
+// is listed once. Expand stops early when ctx ends.
+func (r *Reader) Expand(ctx context.Context, paths []string) (files []string, skipped []Skipped, errs []error) {
 	seen := make(map[string]bool)
 	add := func(p string) {
 		if !seen[p] {
@@ -236,17 +276,27 @@ func Expand(paths []string) (files []string, errs []error) {
 		}
 	}
 	for _, root := range paths {
+		if ctx.Err() != nil {
+			return files, skipped, errs
+		}
 		info, err := os.Stat(root)
 		if err != nil {
-			errs = append(errs, openError(root, err))
+			errs = append(errs, statError(root, err))
 			continue
 		}
 		if !info.IsDir() {
+			if info.Mode().IsRegular() && info.Size() > r.maxBytes() {
+				errs = append(errs, tooLarge(root, r.maxBytes()))
+				continue
+			}
 			add(root)
 			continue
 		}
 		var found []string
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err != nil {
 				errs = append(errs, openError(p, err))
 				if d != nil && d.IsDir() && p != root {
@@ -254,26 +304,156 @@ func Expand(paths []string) (files []string, errs []error) {
 				}
 				return nil
 			}
-			if p != root && strings.HasPrefix(d.Name(), ".") {
+			if p == root {
+				return nil
+			}
+			if strings.HasPrefix(d.Name(), ".") {
 				if d.IsDir() {
+					skipped = append(skipped, Skipped{p, "is a hidden folder (its name starts with '.'): nothing in it is read; give it by name to read it"})
 					return fs.SkipDir
 				}
+				skipped = append(skipped, Skipped{p, "is a hidden file (its name starts with '.'); give it by name to read it"})
 				return nil
 			}
 			if d.IsDir() {
 				return nil
 			}
-			if _, ok := extensions[strings.ToLower(filepath.Ext(p))]; ok && (d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0) {
+			read, reason, err := r.classify(p, d)
+			switch {
+			case err != nil:
+				errs = append(errs, err)
+			case read:
 				found = append(found, p)
+			default:
+				skipped = append(skipped, Skipped{p, reason})
 			}
 			return nil
 		})
-		if err != nil {
-			errs = append(errs, openError(root, err))
-		}
 		for _, p := range found {
 			add(p)
 		}
 	}
-	return files, errs
+	return files, skipped, errs
+}
+
+// statError explains why a path given on the command line cannot be used.
+func statError(path string, err error) *Error {
+	if info, lerr := os.Lstat(path); lerr == nil && info.Mode()&fs.ModeSymlink != 0 {
+		if reason := brokenLink(path, err); reason != "" {
+			return &Error{Path: path, Reason: reason, Err: fmt.Errorf("%w: %w", ErrUnreadable, err)}
+		}
+	}
+	return openError(path, err)
+}
+
+// brokenLink describes a symbolic link whose target cannot be reached
+// (err is the error of following it), or returns "".
+func brokenLink(path string, err error) string {
+	target, _ := os.Readlink(path)
+	switch {
+	case errors.Is(err, syscall.ELOOP):
+		return "is a symbolic link in a loop (following it leads back to it); remove it or point it at a file"
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Sprintf("is a symbolic link to %s, which does not exist; fix or remove the link", target)
+	}
+	return ""
+}
+
+// classify decides about one file found in a folder: read it, skip it
+// (with the reason), or refuse it (an *Error: too large, or unreadable).
+// It never opens anything but a regular file.
+func (r *Reader) classify(path string, d fs.DirEntry) (read bool, reason string, err error) {
+	info, err := os.Stat(path) // follows symbolic links
+	if err != nil {
+		if d.Type()&fs.ModeSymlink != 0 {
+			if reason := brokenLink(path, err); reason != "" {
+				return false, reason, nil
+			}
+		}
+		return false, "", openError(path, err)
+	}
+	mode := info.Mode()
+	switch {
+	case mode.IsDir():
+		return false, "is a symbolic link to a folder, which is not followed (that could loop); give the folder itself to read it", nil
+	case mode&fs.ModeNamedPipe != 0:
+		return false, "is a named pipe (FIFO), not a file: not opened, since reading it would wait for a writer; give it by name to read from it", nil
+	case mode&fs.ModeSocket != 0:
+		return false, "is a socket, not a file; give a text, Markdown, HTML or DOCX file", nil
+	case mode&fs.ModeDevice != 0:
+		return false, "is a device, not a file; give a text, Markdown, HTML or DOCX file", nil
+	case !mode.IsRegular():
+		return false, fmt.Sprintf("is not a regular file (%s); give a text, Markdown, HTML or DOCX file", mode.Type()), nil
+	case info.Size() > r.maxBytes():
+		return false, "", tooLarge(path, r.maxBytes())
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	if _, ok := extensions[ext]; ok {
+		return true, "", nil
+	}
+	head, err := readHead(path, sniffLen)
+	if err != nil {
+		return false, "", openError(path, err)
+	}
+	if ext == "" {
+		if len(head) == 0 {
+			return false, "is empty and has no extension; nothing to read", nil
+		}
+		if _, err := sniffBinary(head); err != nil {
+			return false, "has no extension and " + reasonOf(err), nil
+		}
+		return true, "", nil
+	}
+	// The first bytes tell what most files are; the extension tells apart
+	// the formats built on ZIP.
+	var what string
+	if _, err := sniffBinary(head[:min(len(head), 512)]); err != nil {
+		what = reasonOf(err)
+	}
+	if why, ok := zipExtensions[ext]; ok && (what == "" || bytes.HasPrefix(head, []byte("PK\x03\x04"))) {
+		return false, why, nil
+	}
+	if what != "" {
+		return false, what, nil
+	}
+	return false, fmt.Sprintf("has the extension %s, which is not read in folders (only %s are); if it is text, rename it to .txt or give it by name", ext, readExtensions), nil
+}
+
+// readExtensions lists the extensions read in folders, for messages.
+const readExtensions = ".txt .text .md .markdown .html .htm .xhtml .docx .docm"
+
+// zipExtensions say what the common ZIP-based files bitext does not read
+// are, and what to do with them.
+var zipExtensions = map[string]string{
+	".odt":  "is an OpenDocument text (ODT); open it and save it as .docx or plain text (.txt)",
+	".ods":  "is an OpenDocument spreadsheet; bitext reads documents: save the text as .txt",
+	".odp":  "is an OpenDocument presentation; save its text as .txt or .docx",
+	".xlsx": "is an Excel workbook; bitext reads documents: save the text as .txt",
+	".pptx": "is a PowerPoint presentation; save its text as .txt or .docx",
+	".epub": "is an EPUB book; unpack it and give its HTML files, or save it as text",
+	".zip":  "is a ZIP archive; unpack it first",
+}
+
+// reasonOf returns the human reason of a kindError (or the error's text).
+func reasonOf(err error) string {
+	var ke *kindError
+	if errors.As(err, &ke) {
+		return ke.reason
+	}
+	return err.Error()
+}
+
+// readHead returns up to n bytes from the start of the file at path.
+func readHead(path string, n int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	k, err := io.ReadFull(f, b)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
+	}
+	return b[:k], nil
 }

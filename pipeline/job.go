@@ -162,11 +162,20 @@ type Report struct {
 	Cost            float64        `json:"cost"`
 	Waiting         []string       `json:"waiting_for_endpoint,omitempty"`
 	Failed          int            `json:"failed_inputs"`
+	// Skipped lists the files found in folders that are not read (PDFs,
+	// images, hidden files…), each with the reason; they do not make the
+	// run fail unless nothing at all was read.
+	Skipped       []input.Skipped `json:"skipped,omitempty"`
+	SkippedInputs int             `json:"skipped_inputs"`
 }
 
 // OK reports whether everything was done: no input failed, no segment
-// failed, nothing waits for an endpoint or was stopped by the cost limit.
+// failed, nothing waits for an endpoint or was stopped by the cost limit,
+// and something was read (skipped files alone are not a success).
 func (r *Report) OK() bool {
+	if len(r.Documents) == 0 && len(r.Skipped) > 0 {
+		return false
+	}
 	// A dry run leaves the segments it estimated pending, as it should.
 	pending := r.Segments[store.SegPending] > 0 && !r.DryRun
 	if r.Failed > 0 || len(r.Waiting) > 0 || r.Segments[store.SegFailed] > 0 || pending {
@@ -205,7 +214,8 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 		stop := j.keepLeases(ctx)
 		defer stop()
 	}
-	files, badPaths := input.Expand(paths)
+	files, skipped, badPaths := j.Analyzer.Expand(ctx, paths)
+	rep.Skipped, rep.SkippedInputs = skipped, len(skipped)
 	for _, p := range j.Config.Pairs {
 		files = append(files, p[0], p[1])
 	}

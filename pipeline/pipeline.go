@@ -57,6 +57,19 @@ func NewAnalyzer(langs []string, maxBytes int64, log *slog.Logger) (*Analyzer, e
 	}, nil
 }
 
+// Expand lists the files under paths to read, those skipped (with the
+// reason) and the paths refused (see input.Reader.Expand), with the
+// reader's size limit when the reader has one.
+func (a *Analyzer) Expand(ctx context.Context, paths []string) (files []string, skipped []input.Skipped, errs []error) {
+	e, ok := a.Reader.(interface {
+		Expand(context.Context, []string) ([]string, []input.Skipped, []error)
+	})
+	if !ok {
+		e = &input.Reader{}
+	}
+	return e.Expand(ctx, paths)
+}
+
 // ReadFile reads and analyses one file.
 func (a *Analyzer) ReadFile(ctx context.Context, path string) (*bitext.Document, error) {
 	in, err := a.Reader.ReadFile(ctx, path)
@@ -228,6 +241,7 @@ type Summary struct {
 	Stored    int                 `json:"stored"`
 	Unchanged int                 `json:"unchanged"`
 	Failed    int                 `json:"failed"`
+	Skipped   int                 `json:"skipped"` // files found in folders and not read (set by the caller)
 	Sentences int                 `json:"sentences"`
 	Langs     map[bitext.Lang]int `json:"languages"`
 }

@@ -29,14 +29,36 @@ func (f *analyzeFlags) analyzer(app *App) (*pipeline.Analyzer, error) {
 	return a, nil
 }
 
-// expand turns files and folders into the list of files to read, reporting
-// the paths that cannot be used.
-func expand(app *App, paths []string) ([]string, int) {
-	files, errs := input.Expand(paths)
+// expand turns files and folders into the files to read, the files
+// skipped with their reasons, and the paths refused (reported on stderr).
+// With nothing to read at all it fails with a usage error that lists the
+// skipped files.
+func (f *analyzeFlags) expand(app *App, paths []string) ([]string, []input.Skipped, []error, error) {
+	r := &input.Reader{MaxBytes: f.MaxFileSize, Log: app.Log}
+	files, skipped, errs := r.Expand(app.Ctx, paths)
+	if err := app.Ctx.Err(); err != nil {
+		return nil, nil, nil, err
+	}
 	for _, err := range errs {
 		fmt.Fprintf(app.Stderr, "bitext: %v\n", err)
 	}
-	return files, len(errs)
+	if len(files) == 0 && len(errs) == 0 {
+		return nil, skipped, nil, noFilesError(paths, skipped)
+	}
+	return files, skipped, errs, nil
+}
+
+// noFilesError says that nothing under paths can be read, and why each
+// file found was skipped.
+func noFilesError(paths []string, skipped []input.Skipped) error {
+	msg := fmt.Sprintf("no readable files (.txt, .md, .html, .docx) under %s", strings.Join(paths, ", "))
+	if len(skipped) > 0 {
+		msg += fmt.Sprintf("; %d skipped:", len(skipped))
+		for _, s := range skipped {
+			msg += "\n  " + s.String()
+		}
+	}
+	return usageErrorf("%s", msg)
 }
 
 func openStore(app *App) (*store.DB, error) {
@@ -77,6 +99,7 @@ type detectParagraph struct {
 
 type detectResult struct {
 	File       string            `json:"file"`
+	Skipped    string            `json:"skipped,omitempty"` // why the file was not read
 	Lang       bitext.Lang       `json:"lang,omitempty"`
 	Confidence float64           `json:"confidence"`
 	Encoding   string            `json:"encoding,omitempty"`
@@ -91,13 +114,25 @@ func (c *DetectCmd) Run(app *App) error {
 	if err != nil {
 		return err
 	}
-	files, badPaths := expand(app, c.Files)
-	if len(files) == 0 && badPaths == 0 {
-		return usageErrorf("no readable files (.txt, .md, .html) under %s", strings.Join(c.Files, ", "))
+	files, skipped, bad, err := c.expand(app, c.Files)
+	if err != nil {
+		return err
 	}
+	badPaths := len(bad)
 	failed := badPaths
 	enc := json.NewEncoder(app.Stdout)
 	enc.SetEscapeHTML(false)
+	// Skipped files are listed first (they are known before reading), on
+	// stdout with --json and on stderr otherwise; they are not failures.
+	for _, s := range skipped {
+		if c.JSON {
+			if err := enc.Encode(detectResult{File: s.Path, Skipped: s.Reason}); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintf(app.Stderr, "bitext: skipped %s\n", s)
+	}
 	for _, f := range files {
 		if err := app.Ctx.Err(); err != nil {
 			return err
@@ -241,11 +276,12 @@ type IngestCmd struct {
 
 // Help shows examples.
 func (c *IngestCmd) Help() string {
-	return `Reads every file (plain text, Markdown, saved HTML; UTF-8, UTF-16,
-windows-1251, KOI8-R), detects the language of the document and of each
-paragraph, splits it into sentences and stores it in the database. The same
-content ingested twice is stored once. Files that fail are reported; the
-others still go through (exit code 1).
+	return `Reads every file (plain text, Markdown, saved HTML, Word DOCX; UTF-8,
+UTF-16, windows-1251, KOI8-R), detects the language of the document and of
+each paragraph, splits it into sentences and stores it in the database. The
+same content ingested twice is stored once. Files that fail are reported;
+the others still go through (exit code 1). Files in folders that are not
+read (PDF, images, hidden files…) are listed as skipped, with the reason.
 
 Examples:
   bitext ingest data/samples
@@ -263,7 +299,9 @@ func (c *IngestCmd) Run(app *App) error {
 type ingestReport struct {
 	Database string                `json:"database"`
 	Files    []pipeline.FileResult `json:"files"`
-	Summary  pipeline.Summary      `json:"summary"`
+	// Skipped lists the files found in folders and not read, with why.
+	Skipped []input.Skipped  `json:"skipped,omitempty"`
+	Summary pipeline.Summary `json:"summary"`
 }
 
 func ingest(app *App, f analyzeFlags, paths []string, workers int, asJSON bool, out io.Writer) (*ingestReport, error) {
@@ -271,14 +309,11 @@ func ingest(app *App, f analyzeFlags, paths []string, workers int, asJSON bool, 
 	if err != nil {
 		return nil, err
 	}
-	files, bad := input.Expand(paths)
-	for _, err := range bad {
-		fmt.Fprintf(app.Stderr, "bitext: %v\n", err)
+	files, skipped, bad, err := f.expand(app, paths)
+	if err != nil {
+		return nil, err
 	}
 	badPaths := len(bad)
-	if len(files) == 0 && badPaths == 0 {
-		return nil, usageErrorf("no readable files (.txt, .md, .html) under %s", strings.Join(paths, ", "))
-	}
 	db, err := openStore(app)
 	if err != nil {
 		return nil, err
@@ -294,7 +329,8 @@ func ingest(app *App, f analyzeFlags, paths []string, workers int, asJSON bool, 
 		}
 		app.Log.Debug("file done", "file", r.Path, "status", r.Status, "lang", r.Lang, "sentences", r.Sentences)
 	})
-	rep := &ingestReport{Database: db.Path(), Files: results, Summary: pipeline.Summarize(results)}
+	rep := &ingestReport{Database: db.Path(), Files: results, Summary: pipeline.Summarize(results), Skipped: skipped}
+	rep.Summary.Skipped = len(skipped)
 	for _, err := range bad {
 		// a path that could not be read at all is listed like a failed file
 		path := err.Error()
@@ -347,6 +383,9 @@ func printIngest(w io.Writer, rep *ingestReport) {
 		}
 		fmt.Fprintf(w, "%-9s %s  [%s, %s, %s]  %d paragraphs, %d sentences\n", r.Status, r.Path, langs, r.Encoding, r.Format, r.Paragraphs, r.Sentences)
 	}
+	for _, s := range rep.Skipped {
+		fmt.Fprintf(w, "%-9s %s\n", "SKIPPED", s)
+	}
 	s := rep.Summary
 	var langs []string
 	for _, l := range []bitext.Lang{bitext.Russian, bitext.English, bitext.Mixed, bitext.Unknown} {
@@ -354,6 +393,10 @@ func printIngest(w io.Writer, rep *ingestReport) {
 			langs = append(langs, fmt.Sprintf("%d %s", n, l))
 		}
 	}
-	fmt.Fprintf(w, "\n%d files: %d stored, %d unchanged, %d failed; %d sentences; languages: %s; database %s\n",
-		s.Files, s.Stored, s.Unchanged, s.Failed, s.Sentences, strings.Join(langs, ", "), rep.Database)
+	skipped := ""
+	if s.Skipped > 0 {
+		skipped = fmt.Sprintf(", %d skipped", s.Skipped)
+	}
+	fmt.Fprintf(w, "\n%d files: %d stored, %d unchanged, %d failed%s; %d sentences; languages: %s; database %s\n",
+		s.Files, s.Stored, s.Unchanged, s.Failed, skipped, s.Sentences, strings.Join(langs, ", "), rep.Database)
 }

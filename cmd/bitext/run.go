@@ -192,8 +192,9 @@ func (c *RunCmd) Run(app *App) error {
 		}
 	}
 	if len(c.Paths) > 0 && len(c.Pair) == 0 {
-		if files, errs := input.Expand(c.Paths); len(files) == 0 && len(errs) == 0 {
-			return usageErrorf("no readable files (.txt, .md, .html) under %s", strings.Join(c.Paths, ", "))
+		r := &input.Reader{MaxBytes: c.MaxFileSize}
+		if files, skipped, errs := r.Expand(app.Ctx, c.Paths); len(files) == 0 && len(errs) == 0 && app.Ctx.Err() == nil {
+			return noFilesError(c.Paths, skipped)
 		}
 	}
 	client, cfg, err := c.client(app)
@@ -424,6 +425,9 @@ func printSummary(w io.Writer, rep *pipeline.Report, reportPath string, cfg endp
 		}
 		fmt.Fprintln(w, line)
 	}
+	for _, s := range rep.Skipped {
+		fmt.Fprintf(w, "%-22s %s\n    %s\n", "skipped", s.Path, s.Reason)
+	}
 	fmt.Fprintf(w, "\n%d documents", len(rep.Documents))
 	if len(rep.Segments) > 0 {
 		fmt.Fprintf(w, "; segments: %s", fmtStates(rep.Segments))
@@ -432,6 +436,9 @@ func printSummary(w io.Writer, rep *pipeline.Report, reportPath string, cfg endp
 		fmt.Fprintf(w, "; term success %.1f%% (%d/%d)", 100**rep.TermSuccess, rep.TermsOK, rep.Terms)
 	}
 	fmt.Fprintf(w, "; %d violations", rep.Violations)
+	if rep.SkippedInputs > 0 {
+		fmt.Fprintf(w, "; %d files skipped", rep.SkippedInputs)
+	}
 	if rep.DryRun {
 		var in, out int
 		var cost float64
