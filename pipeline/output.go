@@ -167,19 +167,15 @@ func beadSides(b align.Bead, pairs []Pair, pos []int) string {
 	return align.FormatBead(align.Bead{Src: toIdx(b.Src), Tgt: toIdx(b.Tgt)})
 }
 
-// outName is the base name of a document's outputs, unique within the run.
+// outName is the base of a document's outputs under the output folder:
+// stable per input and unique within the run (see outputNames).
 func (j *Job) outName(doc *bitext.Document) string {
-	base := outBase(doc.Path)
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.names == nil {
-		j.names = map[string]int64{}
+	if n, ok := j.outNames[pathKey(doc.Path)]; ok {
+		return n
 	}
-	if id, taken := j.names[base]; taken && id != doc.ID {
-		base = fmt.Sprintf("%s-%d", base, doc.ID)
-	}
-	j.names[base] = doc.ID
-	return base
+	return outBase(doc.Path)
 }
 
 // writePairs writes NAME.pairs.json and NAME.pairs.tsv.
