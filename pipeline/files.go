@@ -178,3 +178,21 @@ func clipName(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// CheckOutDir makes sure that outputs can be written into dir before any
+// work is paid for: it creates the folder if needed, then creates and
+// removes a probe file in it. The error says what to do.
+func CheckOutDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("output folder %s cannot be created: %w; give a folder you can write to with --out", dir, err)
+	}
+	f, probe, err := createTemp(dir, "probe")
+	if err != nil {
+		return fmt.Errorf("output folder %s is not writable: %w; give a folder you can write to with --out, or change its permissions", dir, err)
+	}
+	errs := []error{f.Close(), os.Remove(probe)}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("output folder %s: the probe file %s could not be closed and removed: %w; check the folder", dir, probe, err)
+	}
+	return nil
+}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -196,8 +195,8 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 	if j.Glossary != nil {
 		rep.GlossaryVersion, rep.GlossaryEntries = j.Glossary.Version(), j.Glossary.Len()
 	}
-	if err := os.MkdirAll(j.Config.OutDir, 0o755); err != nil {
-		return nil, fmt.Errorf("output folder: %w", err)
+	if err := CheckOutDir(j.Config.OutDir); err != nil {
+		return nil, err
 	}
 	removeStaleTemps(j.Config.OutDir, j.Log)
 	files, badPaths := input.Expand(paths)

@@ -22,6 +22,9 @@ type analyzeFlags struct {
 }
 
 func (f *analyzeFlags) analyzer(app *App) (*pipeline.Analyzer, error) {
+	if err := f.checkNumbers(); err != nil {
+		return nil, err
+	}
 	a, err := pipeline.NewAnalyzer(f.Langs, f.MaxFileSize, app.Log)
 	if err != nil {
 		return nil, usageErrorf("--langs: %w", err)
