@@ -121,3 +121,28 @@ func TestRemoveStaleTemps(t *testing.T) {
 		}
 	}
 }
+
+// TestPairsTSVHasNoControls: the TSV writer drops control characters and
+// escape sequences whatever the segments hold (a last guard: replies are
+// cleaned when parsed), so each pair stays one line of six fields.
+func TestPairsTSVHasNoControls(t *testing.T) {
+	j := &Job{Config: JobConfig{OutDir: t.TempDir()}}
+	pf := PairsFile{Document: "d", Pairs: []Pair{
+		{Bead: "[0]:[0]", State: "verified", RU: "Москва\x00", EN: "\x1b[31mMoscow\x1b[0m\tcity\r\nline"},
+		{Bead: "[1]:[1]", State: "failed", RU: "Текст", Reason: "bad\x07 reply\x1b]0;t\x07"},
+	}}
+	out, err := j.writePairs("d", pf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "bead\tconfidence\tstate\tru\ten\tviolations\n" +
+		"[0]:[0]\t0.000\tverified\tМосква\tMoscow city line\t\n" +
+		"[1]:[1]\t0.000\tfailed\tТекст\t[untranslated: bad reply]\t\n"
+	if string(b) != want {
+		t.Errorf("TSV\n%q\nwant\n%q", b, want)
+	}
+}

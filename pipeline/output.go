@@ -320,10 +320,14 @@ func joinSents(ss []string, ix []int) string {
 	return strings.Join(parts, " ")
 }
 
-// oneLine folds line breaks and runs of spaces into single spaces.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine folds line breaks, tabs and runs of spaces into single spaces
+// and drops control characters and terminal escape sequences: replies are
+// cleaned when they are parsed, and this is the last guard for what the
+// database may hold from before.
+func oneLine(s string) string { return strings.Join(strings.Fields(translate.StripControls(s)), " ") }
 
-func tsvField(s string) string { return strings.ReplaceAll(oneLine(s), "\t", " ") }
+// tsvField is a TSV field: one line, no tabs, no control characters.
+func tsvField(s string) string { return oneLine(s) }
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 
