@@ -247,7 +247,7 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 	for i, u := range units {
 		if done[i] {
 			if len(reports[i].Outputs) > 0 {
-				reports[i].Note = notes[pathKey(u.path)]
+				reports[i].Note = joinNotes(notes[pathKey(u.path)], reports[i].Note)
 			}
 			rep.Documents = append(rep.Documents, reports[i])
 		}

@@ -195,3 +195,34 @@ func TestRunTwoJobsIntoOneOut(t *testing.T) {
 		t.Errorf("report.json: %v, %d documents", err, len(rep.Documents))
 	}
 }
+
+// TestRunNotesReplacedOutputs: a later run over another folder whose
+// files have the same names replaces the earlier outputs (the user chose
+// the same --out) but says so; running the same folder again says nothing.
+func TestRunNotesReplacedOutputs(t *testing.T) {
+	e := newJobEnv(t)
+	srv := e.fake(nil)
+	first := e.writeIn("one/x.txt", "ONE", 3)
+	e.writeIn("two/x.txt", "TWO", 3)
+	runs := []struct {
+		folder string
+		note   string // what the note must name; "" for none
+	}{
+		{"one", ""},
+		{"one", ""},
+		{"two", first},
+	}
+	for i, r := range runs {
+		rep := e.run(e.job(srv, jobOptions{}), filepath.Join(e.in, r.folder))
+		if len(rep.Documents) != 1 || !rep.OK() {
+			t.Fatalf("run %d: %+v", i, rep.Documents)
+		}
+		d := rep.Documents[0]
+		switch {
+		case r.note == "" && d.Note != "":
+			t.Errorf("run %d over %s: note %q, want none", i, r.folder, d.Note)
+		case r.note != "" && (!strings.Contains(d.Note, r.note) || !strings.Contains(d.Note, "replaced")):
+			t.Errorf("run %d over %s: note %q, want one naming %s", i, r.folder, d.Note, r.note)
+		}
+	}
+}

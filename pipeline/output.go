@@ -1,11 +1,13 @@
 package pipeline
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -96,6 +98,7 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 	// The English text is written while the pairs are checked, and the
 	// confidences are stored while the pairs files are written.
 	base := j.outName(doc)
+	j.noteReplaced(dr, base, doc.Path)
 	enPath := filepath.Join(j.Config.OutDir, base+".en.txt")
 	enDone := make(chan error, 1)
 	go func() { enDone <- writeFileAtomic(enPath, []byte(en.String())) }()
@@ -176,6 +179,80 @@ func (j *Job) outName(doc *bitext.Document) string {
 		return n
 	}
 	return outBase(doc.Path)
+}
+
+// noteReplaced notes in dr (and logs) that the outputs at base, which the
+// document is about to write, hold another input's outputs from an
+// earlier run into the same folder: a run over another folder with the
+// same file names would otherwise replace them without a word.
+func (j *Job) noteReplaced(dr *DocReport, base, source string) {
+	prev := previousSource(filepath.Join(j.Config.OutDir, base+".pairs.json"))
+	if prev == "" || samePath(prev, source) {
+		return
+	}
+	note := fmt.Sprintf("replaced the outputs %s.* that an earlier run wrote for %s (give each folder its own --out, or run them together, to keep both)",
+		filepath.ToSlash(base), prev)
+	dr.Note = joinNotes(dr.Note, note)
+	if j.Log != nil {
+		j.Log.Warn("outputs of another input replaced", "outputs", filepath.Join(j.Config.OutDir, base)+".*", "were", prev, "now", source)
+	}
+}
+
+// previousSource returns the source named by an existing pairs file, or
+// "" when there is none or it cannot be read. It reads only up to the
+// "source" field, which comes before the pairs.
+func previousSource(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReader(f))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return ""
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		switch t {
+		case "source":
+			var src string
+			if dec.Decode(&src) != nil {
+				return ""
+			}
+			return src
+		case "pairs":
+			return ""
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return ""
+		}
+	}
+	return ""
+}
+
+// samePath reports whether a and b name the same file.
+func samePath(a, b string) bool {
+	if pathKey(a) == pathKey(b) {
+		return true
+	}
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(ia, ib)
+}
+
+// joinNotes joins notes with "; ", leaving out empty ones.
+func joinNotes(notes ...string) string {
+	var keep []string
+	for _, n := range notes {
+		if n != "" {
+			keep = append(keep, n)
+		}
+	}
+	return strings.Join(keep, "; ")
 }
 
 // writePairs writes NAME.pairs.json and NAME.pairs.tsv.
@@ -297,7 +374,9 @@ func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
 		dr.TermSuccess = &v
 	}
 	dr.Pairs = len(pf.Pairs)
-	out, err := j.writePairs(j.outName(ru.Doc), pf)
+	base := j.outName(ru.Doc)
+	j.noteReplaced(&dr, base, ru.Path)
+	out, err := j.writePairs(base, pf)
 	dr.Outputs = out
 	if err != nil {
 		dr.Action, dr.Error = ActFailed, err.Error()
