@@ -121,12 +121,12 @@ func removeStaleTemps(dir string, log *slog.Logger) {
 }
 
 // writeFileAtomic writes data to path through a temporary file and a
-// rename, creating the folder if needed. The file gets the permissions a
-// new file gets from the umask (0666 without the umask's bits), like any
-// file the user creates.
+// rename, creating the folder if needed. The file and the folders get the
+// permissions the umask gives (0666 and 0777 without the umask's bits),
+// like any the user creates.
 func writeFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return fmt.Errorf("write %s: %w (check that the output folder can be created and written)", path, err)
 	}
 	f, tmp, err := createTemp(dir, filepath.Base(path))
@@ -183,7 +183,7 @@ func clipName(s string, n int) string {
 // work is paid for: it creates the folder if needed, then creates and
 // removes a probe file in it. The error says what to do.
 func CheckOutDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return fmt.Errorf("output folder %s cannot be created: %w; give a folder you can write to with --out", dir, err)
 	}
 	f, probe, err := createTemp(dir, "probe")

@@ -146,3 +146,30 @@ func TestPairsTSVHasNoControls(t *testing.T) {
 		t.Errorf("TSV\n%q\nwant\n%q", b, want)
 	}
 }
+
+// TestOutputFolderMode: folders created for outputs get the umask's mode.
+func TestOutputFolderMode(t *testing.T) {
+	umask, ok := processUmask(t)
+	if !ok {
+		t.Skip("the umask cannot be read without changing it (no /proc/self/status)")
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	if err := CheckOutDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "a", "x.en.txt"), []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{dir, filepath.Join(dir, "a")} {
+		info, err := os.Stat(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := info.Mode().Perm(), os.FileMode(0o777)&^umask; got != want {
+			t.Errorf("%s: mode %o, want %o (umask %03o)", d, got, want, umask)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the probe file was left: %v", entries)
+	}
+}
