@@ -581,7 +581,13 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 	if note := failedNote(segs); note != "" {
 		dr.Error = strings.TrimPrefix(dr.Error+"; "+note, "; ")
 	}
-	if dr.Segments[store.SegPending] > 0 {
+	// A document with failed or pending segments is never "translated":
+	// failed when nothing of it was translated, incomplete otherwise.
+	failed, pending := dr.Segments[store.SegFailed], dr.Segments[store.SegPending]
+	switch {
+	case failed > 0 && failed == len(segs):
+		dr.Action = ActFailed
+	case failed > 0 || pending > 0:
 		dr.Action = ActIncomplete
 	}
 	return dr

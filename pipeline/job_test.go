@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/bitext/bitext/endpoint"
 	"github.com/bitext/bitext/endpoint/fake"
@@ -195,10 +194,6 @@ func russian(tag string, n int) string {
 	return b.String()
 }
 
-func hasCyrillic(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) })
-}
-
 // checkRun asserts the invariants of a finished run over translated
 // documents: every segment final (translated, verified, needs-review, or
 // failed with a reason and no text), no Cyrillic in any English, and the
@@ -210,7 +205,7 @@ func (e *jobEnv) checkRun(rep *Report) map[string][]store.Segment {
 	byDoc := map[string][]store.Segment{}
 	total := map[string]int{}
 	for _, d := range rep.Documents {
-		if d.Action != ActTranslated && d.Action != ActIncomplete {
+		if d.Action != ActTranslated && d.Action != ActIncomplete && (d.Action != ActFailed || d.DocID == 0) {
 			continue
 		}
 		segs, err := e.db.Segments(context.Background(), d.DocID)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/align"
@@ -57,6 +58,7 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 	}
 	// The English text, paragraph by paragraph.
 	var en strings.Builder
+	var withheld []int // paragraphs passed through as English that hold Cyrillic
 	for pi, p := range doc.Paragraphs {
 		if pi > 0 {
 			en.WriteString("\n\n")
@@ -67,6 +69,15 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 			}
 			seg := byIdx[s.Index]
 			switch {
+			case seg == nil && p.Lang == bitext.English && hasCyrillic(s.Text):
+				// The last guard: never Russian in the English. Detection
+				// makes such paragraphs Russian; this is reached only when
+				// it could not (several configured languages written in
+				// Cyrillic).
+				fmt.Fprintf(&en, "[untranslated sentence %d: its paragraph was taken for English but holds Cyrillic]", s.Index+1)
+				if len(withheld) == 0 || withheld[len(withheld)-1] != pi {
+					withheld = append(withheld, pi)
+				}
 			case seg == nil && p.Lang == bitext.English: // as it is
 				en.WriteString(oneLine(s.Text))
 			case seg == nil: // not tracked (its row was lost): never the Russian
@@ -81,6 +92,14 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 		}
 	}
 	en.WriteByte('\n')
+	if len(withheld) > 0 {
+		nums := make([]string, len(withheld))
+		for i, pi := range withheld {
+			nums[i] = fmt.Sprint(pi + 1)
+		}
+		dr.Action = ActIncomplete
+		dr.Error = strings.TrimPrefix(dr.Error+"; ", "; ") + fmt.Sprintf("paragraph %s was taken for English but holds Cyrillic: left out of the English (not copied); check --langs, or split the paragraph into its Russian and English parts", strings.Join(nums, ", "))
+	}
 	// Pairs by segment id, checked by the aligner.
 	var pairs []Pair
 	var ru, tr []string
@@ -404,6 +423,11 @@ func joinSents(ss []string, ix []int) string {
 // cleaned when they are parsed, and this is the last guard for what the
 // database may hold from before.
 func oneLine(s string) string { return strings.Join(strings.Fields(translate.StripControls(s)), " ") }
+
+// hasCyrillic reports whether s holds a Cyrillic letter.
+func hasCyrillic(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r >= 0x400 && r <= 0x52F || unicode.Is(unicode.Cyrillic, r) })
+}
 
 // tsvField is a TSV field: one line, no tabs, no control characters.
 func tsvField(s string) string { return oneLine(s) }

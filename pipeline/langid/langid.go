@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/bitext/bitext"
 	"github.com/pemistahl/lingua-go"
@@ -131,23 +132,48 @@ func letterStats(text string) (total, cyrillic, latin int) {
 
 // Detect returns the language of one piece of text (a paragraph) and a
 // confidence in [0, 1]. Text with fewer letters than the minimum is
-// Unknown, as is text the detector cannot place.
+// Unknown, as is text the detector cannot place. What does not vote is
+// left out first (see votingText): URLs, e-mail addresses, code-like
+// tokens and numbers always, quoted and bracketed spans when the rest of
+// the paragraph has enough letters to judge.
 func (d *Detector) Detect(text string) (bitext.Lang, float64) {
-	total, cyr, lat := letterStats(text)
+	v, total, cyr, lat := d.voting(text)
 	if total < d.minLetters {
 		return bitext.Unknown, 0
 	}
-	return d.judge(text, total, cyr, lat)
+	return d.judge(v, total, cyr, lat)
 }
 
 // Guess is Detect without the minimum length: it gives its best guess even
 // for a single word (used when there are no neighbours to inherit from).
 func (d *Detector) Guess(text string) (bitext.Lang, float64) {
-	total, cyr, lat := letterStats(text)
+	v, total, cyr, lat := d.voting(text)
 	if total == 0 {
 		return bitext.Unknown, 0
 	}
-	return d.judge(text, total, cyr, lat)
+	return d.judge(v, total, cyr, lat)
+}
+
+// voting returns the part of text that votes on its language and its
+// letter counts. Text without Latin letters votes whole (no URL, address
+// or code token can be in it, and the fast path keeps detection at a few
+// µs); code and data (JSON, markup) have no prose to vote with.
+func (d *Detector) voting(text string) (v string, total, cyr, lat int) {
+	total, cyr, lat = letterStats(text)
+	if lat == 0 {
+		return text, total, cyr, lat
+	}
+	code := codeLike(text)
+	v = votingText(text, false)
+	total, cyr, lat = letterStats(v)
+	if total >= d.minLetters || code {
+		return v, total, cyr, lat
+	}
+	// Too little outside quotes and brackets (a paragraph that is one
+	// quotation): the quoted text votes.
+	v = votingText(text, true)
+	total, cyr, lat = letterStats(v)
+	return v, total, cyr, lat
 }
 
 func (d *Detector) judge(text string, total, cyr, lat int) (bitext.Lang, float64) {
@@ -158,14 +184,23 @@ func (d *Detector) judge(text string, total, cyr, lat int) (bitext.Lang, float64
 	if l, ok := d.script["Latin"]; ok && lat == total {
 		return l, 1
 	}
-	// Nearly all letters in one such script (a Russian paragraph with a
-	// Latin name, an English one quoting «МИБ»): the alphabet still decides,
-	// and the models are spared.
-	if l, ok := d.script["Cyrillic"]; ok && float64(cyr) >= dominantShare*float64(total) {
-		return l, float64(cyr) / float64(total)
+	// A paragraph with Russian words in it is Russian (when Russian is the
+	// only configured language written in Cyrillic): whatever else it
+	// holds, passing it through as English would copy Russian into the
+	// translation. Tokens that mix the scripts (a homoglyph in an English
+	// word) are not Russian words.
+	if l, ok := d.script["Cyrillic"]; ok && cyr > 0 {
+		if share := cyrillicWordShare(text, total); share > 0 {
+			return l, 0.5 + 0.5*max(share, float64(cyr)/float64(total))
+		}
 	}
+	// Nearly all letters in one such script: the alphabet still decides,
+	// and the models are spared.
 	if l, ok := d.script["Latin"]; ok && float64(lat) >= dominantShare*float64(total) {
 		return l, float64(lat) / float64(total)
+	}
+	if l, ok := d.script["Cyrillic"]; ok && float64(cyr) >= dominantShare*float64(total) {
+		return l, float64(cyr) / float64(total)
 	}
 	if d.lingua == nil {
 		if len(d.langs) == 1 {
@@ -182,6 +217,168 @@ func (d *Detector) judge(text string, total, cyr, lat int) (bitext.Lang, float64
 		return bitext.Unknown, 0
 	}
 	return l, vals[0].Value()
+}
+
+// cyrillicWordShare returns the share of the letters of text that stand
+// in words written wholly in Cyrillic (0 when there is no such word).
+func cyrillicWordShare(text string, total int) float64 {
+	if total == 0 {
+		return 0
+	}
+	n := 0
+	for _, tok := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' && r != '\'' }) {
+		all, cyr, _ := letterStats(tok)
+		if all > 0 && cyr == all {
+			n += all
+		}
+	}
+	return float64(n) / float64(total)
+}
+
+// votingText blanks out of text what must not vote on its language: URLs,
+// e-mail addresses, tokens with digits or code characters (A/RES/75/240,
+// snake_case, key=value, <tags>), and, unless keepQuoted, spans in quotes
+// («…», „…“, “…”, "…") and brackets. Blanked spans become spaces.
+func votingText(text string, keepQuoted bool) string {
+	b := []byte(text)
+	blank := func(from, to int) {
+		for i := from; i < to; i++ {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+	}
+	// Whitespace-separated tokens first.
+	i := 0
+	for i < len(text) {
+		for i < len(text) && isSpaceByte(text[i]) {
+			i++
+		}
+		j := i
+		for j < len(text) && !isSpaceByte(text[j]) {
+			j++
+		}
+		if j > i && !votes(text[i:j]) {
+			blank(i, j)
+		}
+		i = j
+	}
+	if !keepQuoted {
+		blankQuoted(text, blank)
+	}
+	return string(b)
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// votes reports whether a whitespace-separated token may vote: not a URL,
+// not an e-mail address, not code, not a number or identifier.
+func votes(tok string) bool {
+	t := strings.Trim(tok, ".,;:!?)(»«\"'“”„[]")
+	if t == "" {
+		return true
+	}
+	lower := strings.ToLower(t)
+	if strings.Contains(lower, "://") || strings.HasPrefix(lower, "www.") || strings.HasPrefix(lower, "mailto:") {
+		return false
+	}
+	if strings.ContainsAny(t, "@_/\\=#{}<>|~`^$%&*+[]0123456789") {
+		return false
+	}
+	// A domain name without a scheme (mid.ru, un.org/…): letters, dots,
+	// no spaces, and a known-looking top-level part.
+	if k := strings.LastIndexByte(lower, '.'); k > 0 && k < len(lower)-1 && !strings.ContainsAny(lower[k+1:], ".") {
+		tld := lower[k+1:]
+		if len(tld) >= 2 && len(tld) <= 4 && isASCIIWord(tld) && isASCIIWord(strings.ReplaceAll(lower[:k], ".", "")) {
+			switch tld {
+			case "ru", "com", "org", "net", "int", "gov", "edu", "info", "рф", "su", "uk", "de", "fr", "io", "ch", "by", "kz":
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isASCIIWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// quotePairs are the opening and closing quotes and brackets whose
+// content does not vote.
+var quotePairs = [...][2]rune{{'«', '»'}, {'„', '“'}, {'“', '”'}, {'"', '"'}, {'(', ')'}, {'[', ']'}}
+
+// blankQuoted calls blank for the content of every quoted or bracketed
+// span of text (outermost spans; an unclosed quote blanks nothing).
+func blankQuoted(text string, blank func(from, to int)) {
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		closer := rune(-1)
+		for _, q := range quotePairs {
+			if r == q[0] {
+				closer = q[1]
+				break
+			}
+		}
+		if closer < 0 {
+			i += size
+			continue
+		}
+		// Find the matching closer, counting nested openers of the same
+		// kind (guillemets nest: «… «…» …»).
+		depth, j, end := 1, i+size, -1
+		for j < len(text) {
+			c, n := utf8.DecodeRuneInString(text[j:])
+			if c == closer {
+				depth--
+				if depth == 0 {
+					end = j
+					break
+				}
+			} else if c == r && r != closer {
+				depth++
+			}
+			j += n
+		}
+		if end < 0 {
+			i += size
+			continue
+		}
+		blank(i, end+utf8.RuneLen(closer))
+		i = end + utf8.RuneLen(closer)
+	}
+}
+
+// codeLike reports whether a paragraph reads as code or data (JSON, XML, a
+// key=value list) rather than prose: it starts and ends with brackets, or
+// code punctuation is a tenth of its visible characters.
+func codeLike(text string) bool {
+	t := strings.TrimSpace(text)
+	if t == "" {
+		return false
+	}
+	if (t[0] == '{' && t[len(t)-1] == '}') || (t[0] == '[' && t[len(t)-1] == ']') || (t[0] == '<' && t[len(t)-1] == '>') {
+		return true
+	}
+	visible, code := 0, 0
+	for _, r := range t {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		visible++
+		if strings.ContainsRune("{}[]<>=;\"", r) {
+			code++
+		}
+	}
+	return code*10 >= visible
 }
 
 // Result is the language of a document and of each of its paragraphs.
@@ -214,6 +411,7 @@ func (d *Detector) DetectDocument(text string, paras []bitext.Span) Result {
 		res.Paragraphs[i] = ParagraphResult{Lang: l, Confidence: c, letters: n}
 	}
 	inherit(res.Paragraphs)
+	d.guardCyrillic(text, paras, res.Paragraphs)
 	// Nothing judged at all: a short document. Guess from the whole text.
 	allUnknown := true
 	for _, p := range res.Paragraphs {
@@ -259,6 +457,42 @@ func (d *Detector) DetectDocument(text string, paras []bitext.Span) Result {
 	}
 	res.Lang, res.Confidence = best, confSum[best]/weight[best]
 	return res
+}
+
+// guardCyrillic makes the paragraphs of a document that has Russian in it
+// (a paragraph judged Russian on its own) Russian when they hold any
+// Cyrillic at all: such a document is translated, and a paragraph passed
+// through as English would copy Russian into the translation (an English
+// quotation of «МИБ», a JSON line with a Russian value, a short Russian
+// line that took an English neighbour's language). Translating it costs a
+// request; copying it through loses the text.
+func (d *Detector) guardCyrillic(text string, paras []bitext.Span, ps []ParagraphResult) {
+	ru, ok := d.script["Cyrillic"]
+	if !ok {
+		return
+	}
+	has := false
+	for _, p := range ps {
+		if p.Lang == ru && !p.Inherited {
+			has = true
+			break
+		}
+	}
+	if !has {
+		return
+	}
+	for i := range ps {
+		if ps[i].Lang == ru {
+			continue
+		}
+		total, cyr, _ := letterStats(text[paras[i].Start:paras[i].End])
+		if cyr == 0 {
+			continue
+		}
+		inherited := ps[i].Inherited || ps[i].Lang == bitext.Unknown
+		ps[i].Lang, ps[i].Confidence = ru, 0.5+0.5*float64(cyr)/float64(total)
+		ps[i].Inherited = inherited
+	}
 }
 
 // inherit gives each Unknown paragraph the language of the nearest judged

@@ -35,6 +35,17 @@ var detectCases = []struct {
 	{"english with cyrillic quote", "The term «МИБ» is rendered in English as international information security, always.", bitext.English},
 	{"russian with a short latin code", "Проект резолюции A/RES/75/240 о достижениях в сфере информатизации и телекоммуникаций принят Генеральной Ассамблеей.", bitext.Russian},
 	{"english with a short cyrillic word", "The word «безопасность» is rendered as security in the final text of the resolution adopted by the Assembly.", bitext.English},
+	// What must not vote: URLs, e-mails, code, quoted Latin spans.
+	{"russian with a long url", "Подробности на сайте https://www.mid.ru/ru/foreign_policy/news/1234567/?lang=ru&x=international-information-security-statement-full-text", bitext.Russian},
+	{"russian with a domain name", "Полный текст заявления опубликован на официальном сайте mid.ru и на портале un.org/disarmament/ict-security.", bitext.Russian},
+	{"russian with a quoted english title", "Резолюция «Developing a Global Framework for Responsible State Behaviour in Cyberspace and International Information Security Issues» принята.", bitext.Russian},
+	{"russian with straight-quoted english", `Документ "Report of the Open-ended Working Group on Security of and in the Use of Information and Communications Technologies" одобрен.`, bitext.Russian},
+	{"russian with e-mails", "Вопросы направляйте по адресам press-service-international-information-security@mid.ru и info.department.security@mid.ru, ответим.", bitext.Russian},
+	{"russian with english in brackets", "Рабочая группа открытого состава (Open-Ended Working Group on Information and Communications Technologies) продолжит работу.", bitext.Russian},
+	{"russian words among english ones", "Делегации обсудили the implementation of the rules, norms and principles of responsible behaviour of States in the ICT environment.", bitext.Russian},
+	{"english with a url", "Read the statement at https://www.mid.ru/ru/foreign_policy/news/ and the annex that follows it.", bitext.English},
+	{"english with a homoglyph", "Тhe delegations discussed the implementation of the rules, norms and principles of responsible behaviour.", bitext.English},
+	{"json with a russian value", `{"document": "statement", "status": "adopted", "language": "russian", "year": 2024, "подпись": "МИД"}`, bitext.Unknown},
 	{"abbreviation only", "ООН", bitext.Unknown},
 	{"date only", "23.12.2024", bitext.Unknown},
 	{"empty", "", bitext.Unknown},
@@ -100,6 +111,29 @@ var documentCases = []struct {
 		want:      bitext.English,
 		paras:     []bitext.Lang{bitext.English, bitext.English, bitext.English},
 		inherited: []bool{false, true, false},
+	},
+	{
+		name: "russian release with a url, an e-mail, a quoted title and json",
+		text: "Заявление МИД России\n\n" +
+			"Подробности на сайте https://www.mid.ru/ru/foreign_policy/news/1234567/?lang=ru&x=international-information-security\n\n" +
+			"Резолюция «Developing a Global Framework for Responsible State Behaviour in Cyberspace» принята.\n\n" +
+			"Пишите: press-service-international-information-security@mid.ru\n\n" +
+			`{"document": "statement", "status": "adopted", "language": "russian", "year": 2024}` + "\n\n" +
+			"Стороны обсудили вопросы международной информационной безопасности.",
+		want:  bitext.Russian,
+		paras: []bitext.Lang{bitext.Russian, bitext.Russian, bitext.Russian, bitext.Russian, bitext.Russian, bitext.Russian},
+	},
+	{
+		// The English paragraph quoting «МИБ» would be passed through into
+		// the translation with its Cyrillic: in a document with Russian in
+		// it, it is translated instead.
+		name: "russian release with an english paragraph quoting russian",
+		text: "Стороны обсудили вопросы международной информационной безопасности и договорились продолжить консультации.\n\n" +
+			"The Russian term «МИБ» is rendered as international information security throughout this statement.\n\n" +
+			"Next consultations will be held in Geneva in the spring of next year, the parties agreed.",
+		want:      bitext.Mixed,
+		paras:     []bitext.Lang{bitext.Russian, bitext.Russian, bitext.English},
+		inherited: []bool{false, false, false},
 	},
 	{
 		name:      "only short lines",
@@ -176,31 +210,34 @@ func BenchmarkDetectParagraph(b *testing.B) {
 	}
 }
 
-// TestMixedScripts: a paragraph that truly mixes the scripts is judged by
-// lingua (its models load on first use, if its rules do not decide),
-// from several goroutines at once (run with -race).
+// TestMixedScripts: a paragraph with Russian words in it is Russian, even
+// when most of its letters are Latin (passing it through as English would
+// copy the Russian into the translation); where the alphabet cannot decide
+// (languages sharing a script), lingua judges, its models loading on first
+// use, from several goroutines at once (run with -race).
 func TestMixedScripts(t *testing.T) {
 	tests := []struct {
-		text string
-		want bitext.Lang
+		langs []string
+		text  string
+		want  bitext.Lang
 	}{
-		{"Министр заявил, что переговоры в Женеве прошли успешно и продолжатся на следующей неделе: the talks went well.", bitext.Russian},
-		{"The minister said the talks were a success and will go on next week; министр доволен итогами.", bitext.English},
+		{nil, "Министр заявил, что переговоры в Женеве прошли успешно и продолжатся на следующей неделе: the talks went well.", bitext.Russian},
+		{nil, "The minister said the talks were a success and will go on next week; министр доволен итогами.", bitext.Russian},
+		{[]string{"ru", "uk"}, "Міністр заявив, що переговори в Женеві пройшли успішно: the talks went well.", "uk"},
+	}
+	dets := make([]*Detector, len(tests))
+	for i, tc := range tests {
+		d, err := New(tc.langs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dets[i] = d
 	}
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
-			d, err := New(nil)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			for _, tc := range tests {
-				_, cyr, lat := letterStats(tc.text)
-				if cyr == 0 || lat == 0 {
-					t.Errorf("%q: not mixed", tc.text)
-				}
-				got, conf := d.Detect(tc.text)
+			for i, tc := range tests {
+				got, conf := dets[i].Detect(tc.text)
 				if got != tc.want || conf <= 0 || conf > 1 {
 					t.Errorf("Detect(%q) = %s %.2f, want %s", tc.text, got, conf, tc.want)
 				}
@@ -208,4 +245,35 @@ func TestMixedScripts(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// FuzzDetect: any text is judged without a panic, with a confidence in
+// [0, 1]; the voting text keeps the byte length and line breaks of the text
+// (it only blanks), so offsets stay valid.
+func FuzzDetect(f *testing.F) {
+	for _, c := range detectCases {
+		f.Add(c.text)
+	}
+	f.Add("«незакрытая кавычка and some English words here")
+	f.Add(`"" () [] «» „“ “” {} <a href="x">`)
+	d, err := New(nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, keep := range []bool{false, true} {
+			v := votingText(text, keep)
+			if len(v) != len(text) || strings.Count(v, "\n") != strings.Count(text, "\n") {
+				t.Fatalf("votingText(%q, %v) = %q: length or lines changed", text, keep, v)
+			}
+		}
+		l, c := d.Detect(text)
+		if c < 0 || c > 1 {
+			t.Fatalf("Detect(%q) = %s %v", text, l, c)
+		}
+		res := d.DetectDocument(text, spans(text))
+		if len(res.Paragraphs) != len(spans(text)) {
+			t.Fatalf("%d paragraph results for %d spans", len(res.Paragraphs), len(spans(text)))
+		}
+	})
 }
