@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/bitext/bitext/endpoint"
 	openai "github.com/sashabaranov/go-openai"
 )
 
@@ -18,9 +19,10 @@ type Embedder interface {
 // EmbeddingClient is an Embedder backed by an OpenAI-compatible
 // /v1/embeddings endpoint. It sends the texts in batches.
 type EmbeddingClient struct {
-	api   *openai.Client
-	model string
-	batch int
+	api    *openai.Client
+	model  string
+	batch  int
+	redact endpoint.Redactor // the base URL's password and the key leave error messages
 }
 
 // EmbeddingConfig says where the embeddings endpoint is.
@@ -58,7 +60,8 @@ func NewEmbeddingClient(cfg EmbeddingConfig) (*EmbeddingClient, error) {
 	if b <= 0 {
 		b = 64
 	}
-	return &EmbeddingClient{api: openai.NewClientWithConfig(oc), model: cfg.Model, batch: b}, nil
+	return &EmbeddingClient{api: openai.NewClientWithConfig(oc), model: cfg.Model, batch: b,
+		redact: endpoint.NewRedactor(cfg.BaseURL, cfg.APIKey)}, nil
 }
 
 // Embed returns one vector per text. Empty texts are sent as a single
@@ -76,7 +79,7 @@ func (c *EmbeddingClient) Embed(ctx context.Context, texts []string) ([][]float3
 		}
 		resp, err := c.api.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{Input: in, Model: openai.EmbeddingModel(c.model)})
 		if err != nil {
-			return nil, fmt.Errorf("embed texts %d–%d: %w", from, to-1, err)
+			return nil, fmt.Errorf("embed texts %d–%d: %w", from, to-1, c.redact.Error(err))
 		}
 		if len(resp.Data) != len(in) {
 			return nil, fmt.Errorf("embed texts %d–%d: %d vectors for %d texts", from, to-1, len(resp.Data), len(in))

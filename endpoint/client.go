@@ -94,6 +94,7 @@ type Client struct {
 
 	initialWait, maxWait time.Duration
 	notify               func(error, time.Duration)
+	redactor             Redactor // hides the base URL's password and the key in messages
 
 	mu     sync.Mutex
 	format string // current structured-output mode
@@ -151,6 +152,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		initialWait: 500 * time.Millisecond,
 		maxWait:     time.Duration(cfg.MaxRetryWait),
 		format:      cfg.ResponseFormat,
+		redactor:    NewRedactor(cfg.BaseURL, cfg.APIKey),
 	}
 	if c.format == FormatAuto {
 		c.format = FormatJSONSchema
@@ -427,8 +429,16 @@ func (c *Client) acquire(ctx context.Context, tokens int) (*attempt, error) {
 // (queued behind the requests in flight).
 func (c *Client) Waiting() int { return int(c.waiting.Load()) }
 
-// classify turns what go-openai returned into an *Error.
+// classify turns what go-openai returned into an *Error whose message
+// holds no secret of the configuration (net/http and servers quote URLs).
 func (c *Client) classify(ctx context.Context, a *attempt, err error) error {
+	e := c.classifyKind(ctx, a, err)
+	e.Message = c.redactor.Redact(e.Message)
+	return e
+}
+
+// classifyKind finds the kind, status and message of a failure.
+func (c *Client) classifyKind(ctx context.Context, a *attempt, err error) *Error {
 	if ctx.Err() != nil {
 		return &Error{Kind: KindCanceled, Message: context.Cause(ctx).Error(), Err: err}
 	}

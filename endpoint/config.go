@@ -279,7 +279,7 @@ func (c Config) Validate() error {
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("OPENAI_BASE_URL %q is not an http(s) URL such as http://localhost:8000/v1", c.BaseURL)
+			bad("OPENAI_BASE_URL %q is not an http(s) URL such as http://localhost:8000/v1", RedactURL(c.BaseURL))
 		}
 	}
 	switch c.APIType {
@@ -337,13 +337,14 @@ func (c Config) Cost(u Usage) float64 {
 	return float64(u.PromptTokens)*c.PriceInPerMTok/1e6 + float64(u.CompletionTokens)*c.PriceOutPerMTok/1e6
 }
 
-// String describes the configuration without the API key.
+// String describes the configuration without the API key and without
+// the password of the base URL.
 func (c Config) String() string {
 	key := "unset"
 	if c.APIKey != "" {
 		key = "set"
 	}
-	base := c.BaseURL
+	base := RedactURL(c.BaseURL)
 	if base == "" {
 		base = "https://api.openai.com/v1"
 	}

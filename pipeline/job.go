@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -87,7 +86,9 @@ type Job struct {
 	mu     sync.Mutex // guards the fields below
 	spent  float64
 	capHit bool
-	names  map[string]int64 // output base names in use
+	// outNames and outNotes are the output base of each input and why it
+	// differs from the plain one, by pathKey (see outputNames).
+	outNames, outNotes map[string]string
 	// flights holds the memory keys translated in this run, each closed
 	// when its document's translation has returned and been committed.
 	flights map[string]chan struct{}
@@ -134,7 +135,10 @@ type DocReport struct {
 	TokensOut   int            `json:"tokens_out,omitempty"`
 	Cost        float64        `json:"cost,omitempty"`
 	Outputs     []string       `json:"outputs,omitempty"`
-	Error       string         `json:"error,omitempty"`
+	// Note says why the outputs are not named after the input alone
+	// (another input of the run would have had the same names).
+	Note  string `json:"note,omitempty"`
+	Error string `json:"error,omitempty"`
 }
 
 // Report is the machine-readable outcome of a run (report.json).
@@ -206,8 +210,8 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 	if j.Glossary != nil {
 		rep.GlossaryVersion, rep.GlossaryEntries = j.Glossary.Version(), j.Glossary.Len()
 	}
-	if err := os.MkdirAll(j.Config.OutDir, 0o755); err != nil {
-		return nil, fmt.Errorf("output folder: %w", err)
+	if err := CheckOutDir(j.Config.OutDir); err != nil {
+		return nil, err
 	}
 	removeStaleTemps(j.Config.OutDir, j.Log)
 	if j.Translator != nil && !j.Config.DryRun {
@@ -224,6 +228,14 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 		rep.Documents = append(rep.Documents, DocReport{File: pathOf(err), Action: ActFailed, Error: err.Error()})
 	}
 	units := j.plan(files)
+	inputs := make([]string, len(units))
+	for i, u := range units {
+		inputs[i] = u.path
+	}
+	names, notes := outputNames(paths, inputs)
+	j.mu.Lock()
+	j.outNames, j.outNotes = names, notes
+	j.mu.Unlock()
 	// Documents are processed several at a time so that small documents
 	// together keep the endpoint's request slots busy; the endpoint client
 	// bounds the requests in flight across all of them.
@@ -252,8 +264,11 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 		}()
 	}
 	wg.Wait()
-	for i := range units {
+	for i, u := range units {
 		if done[i] {
+			if len(reports[i].Outputs) > 0 {
+				reports[i].Note = joinNotes(notes[pathKey(u.path)], reports[i].Note)
+			}
 			rep.Documents = append(rep.Documents, reports[i])
 		}
 	}
@@ -1111,38 +1126,4 @@ func (rep *Report) WriteReport() (string, error) {
 		return "", fmt.Errorf("write report: %w", err)
 	}
 	return path, nil
-}
-
-// tempMark marks the temporary files of writeFileAtomic; a run removes the
-// ones a killed run left behind.
-const tempMark = ".bitext-tmp-"
-
-// removeStaleTemps deletes temporary output files left by an interrupted
-// run in dir.
-func removeStaleTemps(dir string, log *slog.Logger) {
-	left, _ := filepath.Glob(filepath.Join(dir, ".*"+tempMark+"*"))
-	for _, f := range left {
-		if err := os.Remove(f); err != nil && log != nil {
-			log.Warn("cannot remove a temporary file of an earlier run", "file", f, "error", err)
-		}
-	}
-}
-
-// writeFileAtomic writes through a temporary file and a rename, so that a
-// crash never leaves half a file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+tempMark+"*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

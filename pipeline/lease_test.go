@@ -90,7 +90,7 @@ func TestLeasesOfACrashedRunAreTakenOver(t *testing.T) {
 		owner string
 		ttl   time.Duration
 	}{
-		{"dead process on this host", fmt.Sprintf("%s/%d/dead", host, deadPID(t)), time.Hour},
+		{"dead process on this host", fmt.Sprintf("%s/%d/dead", host, endedPID(t)), time.Hour},
 		{"another host", "elsewhere.example/1234/abcd", 600 * time.Millisecond},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -139,8 +139,8 @@ func TestLeasesOfACrashedRunAreTakenOver(t *testing.T) {
 	}
 }
 
-// deadPID returns the id of a process that has ended.
-func deadPID(t *testing.T) int {
+// endedPID returns the id of a process that has ended.
+func endedPID(t *testing.T) int {
 	t.Helper()
 	p, err := os.StartProcess("/bin/true", []string{"true"}, &os.ProcAttr{})
 	if err != nil {

@@ -1,11 +1,13 @@
 package pipeline
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -115,6 +117,7 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 	// The English text is written while the pairs are checked, and the
 	// confidences are stored while the pairs files are written.
 	base := j.outName(doc)
+	j.noteReplaced(dr, base, doc.Path)
 	enPath := filepath.Join(j.Config.OutDir, base+".en.txt")
 	enDone := make(chan error, 1)
 	go func() { enDone <- writeFileAtomic(enPath, []byte(en.String())) }()
@@ -186,19 +189,89 @@ func beadSides(b align.Bead, pairs []Pair, pos []int) string {
 	return align.FormatBead(align.Bead{Src: toIdx(b.Src), Tgt: toIdx(b.Tgt)})
 }
 
-// outName is the base name of a document's outputs, unique within the run.
+// outName is the base of a document's outputs under the output folder:
+// stable per input and unique within the run (see outputNames).
 func (j *Job) outName(doc *bitext.Document) string {
-	base := outBase(doc.Path)
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.names == nil {
-		j.names = map[string]int64{}
+	if n, ok := j.outNames[pathKey(doc.Path)]; ok {
+		return n
 	}
-	if id, taken := j.names[base]; taken && id != doc.ID {
-		base = fmt.Sprintf("%s-%d", base, doc.ID)
+	return outBase(doc.Path)
+}
+
+// noteReplaced notes in dr (and logs) that the outputs at base, which the
+// document is about to write, hold another input's outputs from an
+// earlier run into the same folder: a run over another folder with the
+// same file names would otherwise replace them without a word.
+func (j *Job) noteReplaced(dr *DocReport, base, source string) {
+	prev := previousSource(filepath.Join(j.Config.OutDir, base+".pairs.json"))
+	if prev == "" || samePath(prev, source) {
+		return
 	}
-	j.names[base] = doc.ID
-	return base
+	note := fmt.Sprintf("replaced the outputs %s.* that an earlier run wrote for %s (give each folder its own --out, or run them together, to keep both)",
+		filepath.ToSlash(base), prev)
+	dr.Note = joinNotes(dr.Note, note)
+	if j.Log != nil {
+		j.Log.Warn("outputs of another input replaced", "outputs", filepath.Join(j.Config.OutDir, base)+".*", "were", prev, "now", source)
+	}
+}
+
+// previousSource returns the source named by an existing pairs file, or
+// "" when there is none or it cannot be read. It reads only up to the
+// "source" field, which comes before the pairs.
+func previousSource(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReader(f))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return ""
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		switch t {
+		case "source":
+			var src string
+			if dec.Decode(&src) != nil {
+				return ""
+			}
+			return src
+		case "pairs":
+			return ""
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return ""
+		}
+	}
+	return ""
+}
+
+// samePath reports whether a and b name the same file.
+func samePath(a, b string) bool {
+	if pathKey(a) == pathKey(b) {
+		return true
+	}
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(ia, ib)
+}
+
+// joinNotes joins notes with "; ", leaving out empty ones.
+func joinNotes(notes ...string) string {
+	var keep []string
+	for _, n := range notes {
+		if n != "" {
+			keep = append(keep, n)
+		}
+	}
+	return strings.Join(keep, "; ")
 }
 
 // writePairs writes NAME.pairs.json and NAME.pairs.tsv.
@@ -320,7 +393,9 @@ func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
 		dr.TermSuccess = &v
 	}
 	dr.Pairs = len(pf.Pairs)
-	out, err := j.writePairs(j.outName(ru.Doc), pf)
+	base := j.outName(ru.Doc)
+	j.noteReplaced(&dr, base, ru.Path)
+	out, err := j.writePairs(base, pf)
 	dr.Outputs = out
 	if err != nil {
 		dr.Action, dr.Error = ActFailed, err.Error()
@@ -343,15 +418,19 @@ func joinSents(ss []string, ix []int) string {
 	return strings.Join(parts, " ")
 }
 
-// oneLine folds line breaks and runs of spaces into single spaces.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine folds line breaks, tabs and runs of spaces into single spaces
+// and drops control characters and terminal escape sequences: replies are
+// cleaned when they are parsed, and this is the last guard for what the
+// database may hold from before.
+func oneLine(s string) string { return strings.Join(strings.Fields(translate.StripControls(s)), " ") }
 
 // hasCyrillic reports whether s holds a Cyrillic letter.
 func hasCyrillic(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return r >= 0x400 && r <= 0x52F || unicode.Is(unicode.Cyrillic, r) })
 }
 
-func tsvField(s string) string { return strings.ReplaceAll(oneLine(s), "\t", " ") }
+// tsvField is a TSV field: one line, no tabs, no control characters.
+func tsvField(s string) string { return oneLine(s) }
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 

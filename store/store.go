@@ -64,6 +64,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("open database %s: %w", path, err)
 		}
 	}
+	// SQLite would open a file it may not write read-only, and fail at
+	// the first change; say so now instead.
+	if _, err := os.Stat(path); err == nil && !writable(path) {
+		return nil, readOnlyError(path, "the file is not writable", nil)
+	}
 	w, err := sqlx.Open("sqlite3", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -73,11 +78,17 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxLifetime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
+		if reason := readOnlyReason(path); reason != "" {
+			return nil, readOnlyError(path, reason, err)
+		}
 		return nil, fmt.Errorf("open database %s: %w (is it a SQLite file and writable? A damaged one can be recovered with 'sqlite3 %s .recover', or give another --db)", path, err, path)
 	}
 	db := &DB{path: path, writer: w}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
+		if reason := readOnlyReason(path); reason != "" {
+			return nil, readOnlyError(path, reason, err)
+		}
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	r, err := sqlx.Open("sqlite3", dsn(path, true))
@@ -99,8 +110,19 @@ func (db *DB) Close() error {
 	if db.reader != nil {
 		errs = append(errs, db.reader.Close())
 	}
-	errs = append(errs, db.writer.Close())
+	if db.writer != nil {
+		errs = append(errs, db.writer.Close())
+	}
 	return errors.Join(errs...)
+}
+
+// pool is the writer connection, or the read pool of a database opened
+// for reading only.
+func (db *DB) pool() *sqlx.DB {
+	if db.writer == nil {
+		return db.reader
+	}
+	return db.writer
 }
 
 // Reader returns the read pool. Use it for queries only.
@@ -109,6 +131,9 @@ func (db *DB) Reader() *sqlx.DB { return db.reader }
 // Write runs fn in one IMMEDIATE transaction on the single writer
 // connection, committing when fn returns nil and rolling back otherwise.
 func (db *DB) Write(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
+	if db.writer == nil {
+		return readOnlyError(db.path, "it was opened for reading only", nil)
+	}
 	tx, err := db.writer.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
@@ -135,7 +160,7 @@ func (db *DB) Write(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error)
 // answer is "ok".
 func (db *DB) IntegrityCheck(ctx context.Context) error {
 	var rows []string
-	if err := db.writer.SelectContext(ctx, &rows, "PRAGMA integrity_check"); err != nil {
+	if err := db.pool().SelectContext(ctx, &rows, "PRAGMA integrity_check"); err != nil {
 		return fmt.Errorf("integrity check: %w", err)
 	}
 	if len(rows) == 1 && rows[0] == "ok" {
@@ -185,7 +210,7 @@ func loadMigrations() ([]migration, error) {
 // SchemaVersion returns the PRAGMA user_version of the database.
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := db.writer.GetContext(ctx, &v, "PRAGMA user_version")
+	err := db.pool().GetContext(ctx, &v, "PRAGMA user_version")
 	return v, err
 }
 

@@ -22,6 +22,9 @@ type analyzeFlags struct {
 }
 
 func (f *analyzeFlags) analyzer(app *App) (*pipeline.Analyzer, error) {
+	if err := f.checkNumbers(); err != nil {
+		return nil, err
+	}
 	a, err := pipeline.NewAnalyzer(f.Langs, f.MaxFileSize, app.Log)
 	if err != nil {
 		return nil, usageErrorf("--langs: %w", err)
@@ -67,6 +70,25 @@ func openStore(app *App) (*store.DB, error) {
 		return nil, usageErrorf("%w", err)
 	}
 	return db, nil
+}
+
+// openStoreReading opens the database for a command that only reads it:
+// like openStore, but a database that cannot be written (its file or its
+// folder is not writable) is opened for reading instead of refused.
+func openStoreReading(app *App) (*store.DB, error) {
+	db, err := store.Open(app.Ctx, app.CLI.DB)
+	if err == nil {
+		return db, nil
+	}
+	if !errors.Is(err, store.ErrReadOnly) {
+		return nil, usageErrorf("%w", err)
+	}
+	ro, rerr := store.OpenReadOnly(app.Ctx, app.CLI.DB)
+	if rerr != nil {
+		return nil, usageErrorf("%w", rerr)
+	}
+	app.Log.Debug("the database cannot be written: opened for reading only", "db", app.CLI.DB, "why", err)
+	return ro, nil
 }
 
 // DetectCmd prints the language of each file.

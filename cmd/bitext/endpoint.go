@@ -188,7 +188,7 @@ func (c *TranslateCmd) Run(app *App) error {
 		if terms, err = newTerms(entries); err != nil {
 			return err
 		}
-	} else if db, err := openStore(app); err == nil {
+	} else if db, err := openStoreReading(app); err == nil {
 		g, err := loadGlossary(app, db, "")
 		db.Close()
 		if err != nil {

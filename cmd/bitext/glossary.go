@@ -232,7 +232,7 @@ type GlossaryListCmd struct {
 
 // Run lists.
 func (c *GlossaryListCmd) Run(app *App) error {
-	db, err := openStore(app)
+	db, err := openStoreReading(app)
 	if err != nil {
 		return err
 	}
@@ -270,7 +270,7 @@ type GlossaryShowCmd struct {
 
 // Run shows.
 func (c *GlossaryShowCmd) Run(app *App) error {
-	db, err := openStore(app)
+	db, err := openStoreReading(app)
 	if err != nil {
 		return err
 	}
@@ -308,7 +308,7 @@ type GlossaryHistoryCmd struct {
 
 // Run shows the history.
 func (c *GlossaryHistoryCmd) Run(app *App) error {
-	db, err := openStore(app)
+	db, err := openStoreReading(app)
 	if err != nil {
 		return err
 	}
@@ -443,7 +443,7 @@ type GlossaryExportCmd struct {
 
 // Run exports.
 func (c *GlossaryExportCmd) Run(app *App) error {
-	db, err := openStore(app)
+	db, err := openStoreReading(app)
 	if err != nil {
 		return err
 	}
@@ -499,7 +499,7 @@ func (s *glossarySource) entries(app *App) ([]glossary.Entry, error) {
 		}
 		return es, nil
 	}
-	db, err := openStore(app)
+	db, err := openStoreReading(app)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -41,6 +42,7 @@ type CLI struct {
 	Glossary  GlossaryCmd  `cmd:"" help:"Maintain the terminology glossary."`
 	Translate TranslateCmd `cmd:"" help:"Translate one file to stdout."`
 	Endpoint  EndpointCmd  `cmd:"" help:"Check the model endpoint, or serve a fake one."`
+	Versions  VersionCmd   `cmd:"" name:"version" help:"Print the version: module, commit, build tags, Go."`
 }
 
 // App carries what every command needs: the streams, a logger and the
@@ -82,11 +84,18 @@ func main() {
 
 // run parses args and runs the selected command, returning the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// --version is read here, not by kong: 'glossary edit' has a
+	// --version flag of its own (the entry's version), and kong refuses a
+	// global flag of the same name.
+	if len(args) == 1 && args[0] == "--version" {
+		fmt.Fprintln(stdout, versionLine(buildInfo()))
+		return exitOK
+	}
 	var cli CLI
 	exited := -1
 	parser, err := kong.New(&cli,
 		kong.Name("bitext"),
-		kong.Description("Translate Russian documents into English, align them sentence by sentence and enforce a glossary."),
+		kong.Description("Translate Russian documents into English, align them sentence by sentence and enforce a glossary. 'bitext --version' prints the version."),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) {
 			if exited < 0 {
@@ -145,4 +154,13 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// buildInfo is the binary's build information, or nil when it has none.
+func buildInfo() *debug.BuildInfo {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return nil
+	}
+	return info
 }

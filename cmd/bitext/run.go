@@ -43,6 +43,9 @@ type endpointFlags struct {
 // config assembles the endpoint configuration.
 func (f *endpointFlags) config() (endpoint.Config, error) {
 	c := endpoint.Default()
+	if err := f.checkNumbers(); err != nil {
+		return c, err
+	}
 	// Not kong's existingfile: it turns an empty BITEXT_ENDPOINT_CONFIG into
 	// the current folder and fails every run. LoadFile names a missing file.
 	if f.EndpointConfig != "" {
@@ -183,6 +186,9 @@ func (c *RunCmd) Run(app *App) error {
 	if len(c.Paths) == 0 && len(c.Pair) == 0 {
 		return usageErrorf("give files or folders to run over, e.g. 'bitext run data/samples'")
 	}
+	if err := c.checkNumbers(); err != nil {
+		return err
+	}
 	if info, err := os.Stat(c.Out); err == nil && !info.IsDir() {
 		return usageErrorf("--out %s: is a file, not a folder; give a folder (it is created if missing)", c.Out)
 	}
@@ -196,6 +202,11 @@ func (c *RunCmd) Run(app *App) error {
 		if files, skipped, errs := r.Expand(app.Ctx, c.Paths); len(files) == 0 && len(errs) == 0 && app.Ctx.Err() == nil {
 			return noFilesError(c.Paths, skipped)
 		}
+	}
+	// Before anything is paid for: outputs that cannot be written would
+	// waste every translation of the run.
+	if err := pipeline.CheckOutDir(c.Out); err != nil {
+		return usageErrorf("--out: %w", err)
 	}
 	client, cfg, err := c.client(app)
 	if err != nil {
@@ -422,6 +433,9 @@ func printSummary(w io.Writer, rep *pipeline.Report, reportPath string, cfg endp
 		}
 		if d.Error != "" {
 			line += "\n    " + d.Error
+		}
+		if d.Note != "" {
+			line += "\n    " + d.Note
 		}
 		fmt.Fprintln(w, line)
 	}

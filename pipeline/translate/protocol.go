@@ -190,7 +190,18 @@ var errNoJSON = errors.New("no segments object in the reply")
 // ParseReply extracts the segments object from a model reply, tolerating
 // what models wrap around it: reasoning blocks (<think>…</think>), prose
 // before and after, markdown code fences, and a bare array of segments.
+// Control characters and terminal escape sequences are removed from the
+// segments' texts (StripControls): they never reach the store.
 func ParseReply(text string) ([]WireSegment, error) {
+	segs, err := parseReply(text)
+	for i := range segs {
+		segs[i].Text = StripControls(segs[i].Text)
+	}
+	return segs, err
+}
+
+// parseReply finds the segments in a reply.
+func parseReply(text string) ([]WireSegment, error) {
 	text = thinkBlock.ReplaceAllString(text, "")
 	text = strings.TrimSpace(text)
 	if segs, ok := decodeSegments(text); ok {

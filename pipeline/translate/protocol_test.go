@@ -93,6 +93,8 @@ var parseTests = []struct {
 	{"no ids anywhere", `{"translations":[{"text":"Hi"}]}`, "error"},
 	{"array without ids", `[{"text":"Hi"}]`, "error"},
 	{"unclosed think", "<think>{\"segments\":[{\"id\":\"s1\",\"text\":\"draft\"}]}", "s1=draft"},
+	{"escapes and controls in a text", `{"segments":[{"id":"s1","text":"\u001b[31mRed\u001b[0m and\u0000 bell\u0007\u001b]0;title\u0007."}]}`, "s1=Red and bell."},
+	{"raw controls around the object", "\x1b[2J{\"segments\":[{\"id\":\"s1\",\"text\":\"Hi\\u009b1mthere\"}]}\x00", "s1=Hithere"},
 }
 
 func TestParseReply(t *testing.T) {
@@ -131,6 +133,7 @@ func FuzzParseReply(f *testing.F) {
 		b, _ := json.Marshal(Wire{Segments: []WireSegment{{ID: "s7", Text: reply}}})
 		var want Wire // what JSON makes of the text (invalid UTF-8 becomes U+FFFD)
 		json.Unmarshal(b, &want)
+		want.Segments[0].Text = StripControls(want.Segments[0].Text)
 		segs, err := ParseReply(prose + "\n" + string(b) + "\n" + prose)
 		if err != nil || len(segs) != 1 || segs[0].ID != "s7" || segs[0].Text != want.Segments[0].Text {
 			// Texts that look like a think block may be stripped; only
@@ -141,6 +144,34 @@ func FuzzParseReply(f *testing.F) {
 			t.Fatalf("lost the object: %v %+v", err, segs)
 		}
 	})
+}
+
+// stripTests: what StripControls leaves of a text.
+var stripTests = []struct{ name, in, want string }{
+	{"clean", "Hello, world.\tTab\nline", "Hello, world.\tTab\nline"},
+	{"NUL and bell", "a\x00b\x07c", "abc"},
+	{"colour", "\x1b[31mred\x1b[0m text", "red text"},
+	{"cursor and erase", "\x1b[2J\x1b[1;1Hhome\x1b[K", "home"},
+	{"private mode", "\x1b[?25lhidden cursor\x1b[?25h", "hidden cursor"},
+	{"OSC title with BEL", "\x1b]0;pwned\x07after", "after"},
+	{"OSC hyperlink with ST", "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "link"},
+	{"two-byte escape", "\x1bcreset", "reset"},
+	{"C1 CSI", "a\u009b31mb", "ab"},
+	{"other C1", "a\u0080\u009fb", "ab"},
+	{"NEL and CR become spaces", "a\u0085b\r\nc", "a b \nc"},
+	{"DEL", "a\x7fb", "ab"},
+	{"cut short", "text\x1b[", "text"},
+	{"lone ESC at the end", "text\x1b", "text"},
+	{"Cyrillic kept", "Москва\x1b[1m!", "Москва!"},
+	{"invalid UTF-8 kept for JSON to handle", "a\xffb", "a\xffb"},
+}
+
+func TestStripControls(t *testing.T) {
+	for _, tt := range stripTests {
+		if got := StripControls(tt.in); got != tt.want {
+			t.Errorf("%s: StripControls(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
 }
 
 func TestCheckIDs(t *testing.T) {

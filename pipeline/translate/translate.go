@@ -442,7 +442,7 @@ func (r *run) request(ctx context.Context, units []*unit, fixes map[string][]Vio
 	}
 	segs, err := ParseReply(reply.Text)
 	if err != nil {
-		return all(fmt.Sprintf("unreadable reply: %v (%s)", err, clip(oneLine(reply.Text), 60))), nil
+		return all(fmt.Sprintf("unreadable reply: %v (%s)", err, clip(oneLine(StripControls(reply.Text)), 60))), nil
 	}
 	if err := checkIDs(units, segs); err != nil {
 		return all(err.Error()), nil
