@@ -203,11 +203,6 @@ func (c *RunCmd) Run(app *App) error {
 			return noFilesError(c.Paths, skipped)
 		}
 	}
-	// Before anything is paid for: outputs that cannot be written would
-	// waste every translation of the run.
-	if err := pipeline.CheckOutDir(c.Out); err != nil {
-		return usageErrorf("--out: %w", err)
-	}
 	client, cfg, err := c.client(app)
 	if err != nil {
 		return err
@@ -226,6 +221,11 @@ func (c *RunCmd) Run(app *App) error {
 				return err
 			}
 		}
+	}
+	// Before anything is paid for: outputs that cannot be written would
+	// waste every translation of the run.
+	if err := pipeline.CheckOutDir(c.Out); err != nil {
+		return usageErrorf("--out: %w", err)
 	}
 	a, err := c.analyzer(app)
 	if err != nil {
