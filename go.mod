@@ -46,4 +46,10 @@ require (
 // go-trafilatura imports go-htmldate for publication dates, which bitext
 // never asks for; the real one's dependency go-dateparser costs every
 // command ~0.3 s and ~75 MB at start-up. See third_party/htmldate-off.
-replace github.com/markusmobius/go-htmldate => ./third_party/htmldate-off
+// It imports go-domdistiller as a fallback extractor, which bitext never
+// enables; its initialisation costs every command 10–20 ms. See
+// third_party/domdistiller-off.
+replace (
+	github.com/markusmobius/go-domdistiller => ./third_party/domdistiller-off
+	github.com/markusmobius/go-htmldate => ./third_party/htmldate-off
+)

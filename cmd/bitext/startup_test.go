@@ -14,9 +14,13 @@ import (
 // tenths of a second and tens of MB, whatever it does: none may be linked
 // into bitext. go-dateparser builds the date vocabularies of ~200 locales
 // (~0.3 s, ~75 MB); it came in through go-trafilatura → go-htmldate, which
-// third_party/htmldate-off stands in for.
+// third_party/htmldate-off stands in for, as third_party/domdistiller-off
+// does for go-domdistiller.
 var heavyInit = []string{
 	"github.com/markusmobius/go-dateparser",
+	// go-domdistiller's range tables and patterns (10–20 ms, 12 MB); it
+	// is trafilatura's fallback extractor, which bitext does not enable.
+	"github.com/markusmobius/go-domdistiller/internal",
 }
 
 // TestStartupDependencies lists what the command links and refuses the
