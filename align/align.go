@@ -37,7 +37,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 )
 
 // Bead is one unit of an alignment: source and target sentence indices
@@ -286,5 +285,3 @@ func seq(from, to int) []int {
 	}
 	return s
 }
-
-func clamp01(x float64) float64 { return math.Max(0, math.Min(1, x)) }

@@ -75,10 +75,6 @@ type link struct{ s, t int }
 
 // Count compares a predicted alignment of one document with the gold.
 func Count(gold, pred []Bead) Counts {
-	type entry struct {
-		b    Bead
-		full bool
-	}
 	uniq := func(beads []Bead) (map[string]bool, []Bead, map[link]bool) {
 		set := make(map[string]bool)
 		var list []Bead

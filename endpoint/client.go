@@ -341,7 +341,9 @@ func (c *Client) chatRequest(req Request, format string) openai.ChatCompletionRe
 	if isReasoningModel(c.cfg.Model) {
 		cr.MaxCompletionTokens = maxTokens
 	} else {
-		cr.MaxTokens = maxTokens
+		// max_tokens, deprecated by OpenAI, is what the compatible servers
+		// (vLLM, Ollama, llama.cpp) read; OpenAI still accepts it.
+		cr.MaxTokens = maxTokens //lint:ignore SA1019 the compatible servers read max_tokens
 		// go-openai omits a zero temperature, and servers then use their
 		// default (often 0.7–1): send a value that is zero in effect.
 		cr.Temperature = float32(c.cfg.Temperature)
@@ -370,7 +372,7 @@ func (c *Client) completeOnce(ctx context.Context, req Request, format string) (
 	cr := c.chatRequest(req, format)
 	var estimate int
 	if c.tpm != nil {
-		estimate = c.toks.Count(req.System) + c.toks.Count(req.User) + cr.MaxTokens + cr.MaxCompletionTokens
+		estimate = c.toks.Count(req.System) + c.toks.Count(req.User) + cr.MaxTokens + cr.MaxCompletionTokens //lint:ignore SA1019 either is set
 	}
 	info, err := c.acquire(ctx, estimate)
 	if err != nil {

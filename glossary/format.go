@@ -265,7 +265,7 @@ func Validate(rows []Row) ([]Entry, []RowError) {
 		}
 		if e.RU != "" && e.EN != "" {
 			if first, ok := terms[fold(e.RU)]; ok && !strings.EqualFold(first.Entry.EN, e.EN) {
-				errs = append(errs, fmt.Errorf("Russian term %q has English %q here and %q on line %d", e.RU, e.EN, first.Entry.EN, first.Line))
+				errs = append(errs, fmt.Errorf("the Russian term %q has English %q here and %q on line %d", e.RU, e.EN, first.Entry.EN, first.Line))
 			}
 		}
 		if len(errs) > 0 {
