@@ -3,7 +3,11 @@ package endpoint
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
+	"net/url"
+	"syscall"
 	"testing"
 
 	"github.com/bitext/bitext/endpoint/fake"
@@ -53,17 +57,19 @@ func TestEndpointGoesAway(t *testing.T) {
 }
 
 // TestConnectionFailuresMustBeInARow: a success between connection
-// failures resets the count; other errors do not count.
+// failures resets the count; other errors, a reply cut short among them (it
+// reached the server), do not count.
 func TestConnectionFailuresMustBeInARow(t *testing.T) {
 	c := &Client{awayAfter: 2, log: slog.New(slog.DiscardHandler)}
-	transport := &Error{Kind: KindTransport, Message: "connection refused"}
+	refused := &Error{Kind: KindTransport, NoConnection: true, Message: "connection refused"}
+	cut := &Error{Kind: KindTransport, Message: "reading reply (HTTP 200): unexpected EOF"}
 	server := &Error{Kind: KindServer, Status: 500}
 	for _, step := range []struct {
 		err  error
 		gone bool
 	}{
-		{transport, false}, {nil, false}, {transport, false}, {server, false}, {nil, false},
-		{transport, false}, {transport, true},
+		{refused, false}, {nil, false}, {refused, false}, {server, false},
+		{refused, false}, {cut, false}, {refused, false}, {refused, true},
 	} {
 		got := c.health(step.err)
 		if IsUnavailable(got) != step.gone {
@@ -114,4 +120,31 @@ func kindOf(err error) ErrorKind {
 		return e.Kind
 	}
 	return -1
+}
+
+// timeoutErr is a net.Error that timed out.
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+// TestNoConnection: a dial that fails or times out, or a name that does not
+// resolve, made no connection; a read cut short did.
+func TestNoConnection(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"refused", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, true},
+		{"dial timeout", &url.Error{Op: "Post", URL: "http://10.255.255.1/v1", Err: &net.OpError{Op: "dial", Net: "tcp", Err: timeoutErr{}}}, true},
+		{"no such host", &net.DNSError{Err: "no such host", Name: "nowhere.invalid", IsNotFound: true}, true},
+		{"read reset", &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}, false},
+		{"cut body", io.ErrUnexpectedEOF, false},
+	} {
+		if got := noConnection(c.err); got != c.want {
+			t.Errorf("%s: noConnection = %v, want %v", c.name, got, c.want)
+		}
+	}
 }

@@ -120,10 +120,11 @@ func (c *Client) listModels(ctx context.Context) ([]string, error) {
 // deployments and llama.cpp list other names) or the listing is not
 // served does it send one tiny chat request.
 //
-// The error is an *Error. KindAuth, KindNotFound and KindBadRequest are
-// configuration errors: the run must stop before anything is marked done.
-// An endpoint that cannot be reached (KindTransport, after a few tries) is
-// taken to be gone (Unavailable returns it): a run then does everything
+// The error is an *Error. KindAuth, KindNotFound and KindBadRequest from
+// the chat are configuration errors: the run must stop before anything is
+// marked done (a listing refused with 401/403 decides nothing: some keys
+// may chat but not list). An endpoint no connection can be made to (after
+// a few tries) is taken to be gone (Unavailable returns it): a run then does everything
 // that needs no endpoint, and the translations wait. Other errors (rate
 // limits, server errors) are left to the run's retries and are not
 // returned.
@@ -133,7 +134,7 @@ func (c *Client) Preflight(ctx context.Context) error {
 	for try := range 3 {
 		ids, err = c.listModels(ctx)
 		var e *Error
-		if err == nil || ctx.Err() != nil || !errors.As(err, &e) || e.Kind != KindTransport || try == 2 {
+		if err == nil || ctx.Err() != nil || !errors.As(err, &e) || !e.NoConnection || try == 2 {
 			break
 		}
 		select {
@@ -145,16 +146,11 @@ func (c *Client) Preflight(ctx context.Context) error {
 		return &Error{Kind: KindCanceled, Message: context.Cause(ctx).Error(), Err: context.Cause(ctx)}
 	}
 	var e *Error
-	if err != nil && errors.As(err, &e) {
-		switch e.Kind {
-		case KindAuth:
-			return e
-		case KindTransport:
-			gone := &Error{Kind: KindUnavailable, Err: e,
-				Message: fmt.Sprintf("cannot connect to %s (%s); check OPENAI_BASE_URL and that the server is running", c.cfg.String(), e.Message)}
-			c.away.CompareAndSwap(nil, gone)
-			return c.away.Load()
-		}
+	if err != nil && errors.As(err, &e) && e.NoConnection {
+		gone := &Error{Kind: KindUnavailable, Err: e,
+			Message: fmt.Sprintf("cannot connect to %s (%s); check OPENAI_BASE_URL and that the server is running", c.cfg.String(), e.Message)}
+		c.away.CompareAndSwap(nil, gone)
+		return c.away.Load()
 	}
 	if err == nil {
 		for _, id := range ids {

@@ -267,8 +267,8 @@ func (c *Client) Unavailable() error {
 	return nil
 }
 
-// health counts requests that could not connect: a success resets the
-// count, and the request that reaches awayAfter in a row marks the
+// health counts requests that could not connect: a request that reached
+// the server resets the count, and the request that reaches awayAfter in a row marks the
 // endpoint gone (its error becomes KindUnavailable, as every later one).
 func (c *Client) health(err error) error {
 	if err == nil {
@@ -276,7 +276,12 @@ func (c *Client) health(err error) error {
 		return nil
 	}
 	var e *Error
-	if !errors.As(err, &e) || e.Kind != KindTransport {
+	if !errors.As(err, &e) || !e.NoConnection {
+		// The server was reached (an HTTP error, a reply cut short): it
+		// is there. A cancellation says nothing either way.
+		if errors.As(err, &e) && e.Kind != KindCanceled {
+			c.connFails.Store(0)
+		}
 		return err
 	}
 	n := c.connFails.Add(1)
@@ -452,7 +457,7 @@ func (c *Client) classifyKind(ctx context.Context, a *attempt, err error) *Error
 	case errors.As(err, &reqErr) && reqErr.HTTPStatusCode != 0:
 		return &Error{Kind: classifyStatus(reqErr.HTTPStatusCode), Status: reqErr.HTTPStatusCode, Message: shorten(string(reqErr.Body), 300), RetryAfter: a.retryAfter, Err: err}
 	case a.transportErr != nil:
-		return &Error{Kind: classifyTransport(a.transportErr), Message: a.transportErr.Error(), Err: err}
+		return &Error{Kind: classifyTransport(a.transportErr), NoConnection: noConnection(a.transportErr), Message: a.transportErr.Error(), Err: err}
 	case a.status >= 200 && a.status < 300:
 		// The server said OK but the body is not a completion.
 		return &Error{Kind: KindServer, Status: a.status, Message: "unreadable reply: " + err.Error(), Err: err}

@@ -51,7 +51,12 @@ type Error struct {
 	RetryAfter time.Duration
 	// Attempts is the number of HTTP attempts made before giving up.
 	Attempts int
-	Err      error
+	// NoConnection is set when no connection could be made at all (refused,
+	// unreachable, a name that does not resolve, a connect that timed
+	// out): the request never reached the server, so nothing was paid for,
+	// and several in a row mean the endpoint is gone.
+	NoConnection bool
+	Err          error
 }
 
 func (e *Error) Error() string {
@@ -144,6 +149,17 @@ func classifyStatus(status int) ErrorKind {
 	default:
 		return KindBadRequest
 	}
+}
+
+// noConnection reports whether err says no connection was made: a dial
+// that failed or timed out, or a host name that does not resolve.
+func noConnection(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns)
 }
 
 // classifyTransport maps an error with no HTTP status to a kind.

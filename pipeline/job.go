@@ -92,6 +92,8 @@ type Job struct {
 	// flights holds the memory keys translated in this run, each closed
 	// when its document's translation has returned and been committed.
 	flights map[string]chan struct{}
+	// held is the set of memory keys this run holds leases on.
+	held map[string]bool
 }
 
 // outputDelay is how long a finished document waits before it writes its
@@ -609,6 +611,9 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 		dr.Action = ActFailed
 	case failed > 0 || pending > 0:
 		dr.Action = ActIncomplete
+	}
+	if pending > 0 && !strings.Contains(dr.Error, "pending") {
+		dr.Error = strings.TrimPrefix(fmt.Sprintf("%s; %d segment(s) still pending, without a reply (the endpoint could not be reached for them): run the same command again", dr.Error, pending), "; ")
 	}
 	return dr
 }

@@ -26,29 +26,45 @@ import (
 // DefaultLeaseTTL is how long a lease lasts without renewal.
 const DefaultLeaseTTL = 60 * time.Second
 
-// leasePoll is how often a run waiting for another's sentences looks for
-// them in the memory.
-const leasePoll = 100 * time.Millisecond
+// leasePoll is how often a run waiting for another's sentences first looks
+// for them in the memory; it waits longer, up to maxLeasePoll, while
+// nothing changes.
+const (
+	leasePoll    = 100 * time.Millisecond
+	maxLeasePoll = 1600 * time.Millisecond
+)
 
-// NewOwner returns a name for a run's leases: host, process id and a
-// random part, so that two runs never share one and a run on the same host
-// can tell whether the owner's process still lives.
+// NewOwner returns a name for a run's leases: where it runs (host name
+// and process-id namespace), its process id and a random part, so that two
+// runs never share one and a run in the same place can tell whether the
+// owner's process still lives.
 func NewOwner() string {
-	host, _ := os.Hostname()
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
-	return fmt.Sprintf("%s/%d/%s", strings.ReplaceAll(host, "/", "_"), os.Getpid(), hex.EncodeToString(b))
+	return fmt.Sprintf("%s/%d/%s", place(), os.Getpid(), hex.EncodeToString(b))
 }
 
-// ownerGone reports whether owner names a process on this host that no
-// longer exists: its leases need not wait for their expiry.
+// place names where process ids mean the same: the host name and, where
+// it can be read, the process-id namespace (containers sharing a host name
+// have their own process ids). It ends in "~" when the namespace is
+// unknown.
+func place() string {
+	host, _ := os.Hostname()
+	ns, _ := os.Readlink("/proc/self/ns/pid") // "pid:[4026531836]"
+	ns = strings.TrimSuffix(strings.TrimPrefix(ns, "pid:["), "]")
+	return strings.NewReplacer("/", "_", "~", "_").Replace(host) + "~" + strings.ReplaceAll(ns, "/", "_")
+}
+
+// ownerGone reports whether owner names a process in this host's process-id
+// namespace that no longer exists: its leases need not wait for their
+// expiry. When the namespace is unknown it never says so.
 func ownerGone(owner string) bool {
 	parts := strings.Split(owner, "/")
 	if len(parts) != 3 {
 		return false
 	}
-	host, _ := os.Hostname()
-	if parts[0] != strings.ReplaceAll(host, "/", "_") {
+	here := place()
+	if parts[0] != here || strings.HasSuffix(here, "~") {
 		return false
 	}
 	pid, err := strconv.Atoi(parts[1])
@@ -89,7 +105,7 @@ func (j *Job) keepLeases(ctx context.Context) (stop func()) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if _, err := j.Store.RenewLeases(ctx, owner, ttl, time.Now()); err != nil && ctx.Err() == nil {
+				if _, err := j.Store.RenewLeases(ctx, owner, j.heldKeys(), ttl, time.Now()); err != nil && ctx.Err() == nil {
 					j.log().Warn("cannot renew the run's leases; another run may translate the same sentences", "error", err)
 				}
 			}
@@ -119,9 +135,15 @@ func (j *Job) claim(ctx context.Context, segs []*store.Segment, dt *docTerms) (m
 		return nil, nil, nil, err
 	}
 	ok := make(map[string]bool, len(held))
+	j.mu.Lock()
+	if j.held == nil {
+		j.held = map[string]bool{}
+	}
 	for _, k := range held {
 		ok[k] = true
+		j.held[k] = true
 	}
+	j.mu.Unlock()
 	for i, s := range segs {
 		if ok[ask[i]] {
 			mine = append(mine, s)
@@ -139,9 +161,25 @@ func (j *Job) release(ctx context.Context, keys []string) {
 	if len(keys) == 0 {
 		return
 	}
+	j.mu.Lock()
+	for _, k := range keys {
+		delete(j.held, k) // no longer renewed, even if the release fails
+	}
+	j.mu.Unlock()
 	if err := j.Store.ReleaseLeases(context.WithoutCancel(ctx), j.owner(), keys); err != nil {
 		j.log().Warn("cannot release leases; they expire on their own", "error", err)
 	}
+}
+
+// heldKeys returns the keys the run holds leases on.
+func (j *Job) heldKeys() []string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	keys := make([]string, 0, len(j.held))
+	for k := range j.held {
+		keys = append(keys, k)
+	}
+	return keys
 }
 
 func (j *Job) log() *slog.Logger {
@@ -164,10 +202,11 @@ func (j *Job) translateShared(ctx context.Context, r FileResult, segs []*store.S
 		return j.translateSegments(ctx, r, segs, dt, gver, dr, chk, cm), nil
 	}
 	todo := segs
+	poll := leasePoll
 	for round := 0; len(todo) > 0; round++ {
 		if round > 0 {
 			select {
-			case <-time.After(leasePoll):
+			case <-time.After(poll):
 			case <-ctx.Done():
 				return "", nil
 			}
@@ -180,8 +219,10 @@ func (j *Job) translateShared(ctx context.Context, r FileResult, segs []*store.S
 				return "", err
 			}
 			if !ready {
+				poll = min(2*poll, maxLeasePoll)
 				continue // all still held by live runs: wait on
 			}
+			poll = leasePoll
 		}
 		mine, theirs, keys, err := j.claim(ctx, todo, dt)
 		if err != nil {

@@ -84,13 +84,12 @@ func leaseKeysOf(t *testing.T, e *jobEnv) []string {
 // machine's are waited for until they expire, then taken over; either
 // way every segment ends translated, none paid twice.
 func TestLeasesOfACrashedRunAreTakenOver(t *testing.T) {
-	host, _ := os.Hostname()
 	for _, c := range []struct {
 		name  string
 		owner string
 		ttl   time.Duration
 	}{
-		{"dead process on this host", fmt.Sprintf("%s/%d/dead", host, endedPID(t)), time.Hour},
+		{"dead process on this host", fmt.Sprintf("%s/%d/dead", place(), endedPID(t)), time.Hour},
 		{"another host", "elsewhere.example/1234/abcd", 600 * time.Millisecond},
 	} {
 		t.Run(c.name, func(t *testing.T) {

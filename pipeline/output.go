@@ -92,7 +92,7 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 		}
 	}
 	en.WriteByte('\n')
-	if len(withheld) > 0 {
+	if len(withheld) > 0 && !strings.Contains(dr.Error, "taken for English") {
 		nums := make([]string, len(withheld))
 		for i, pi := range withheld {
 			nums[i] = fmt.Sprint(pi + 1)

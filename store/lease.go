@@ -43,16 +43,16 @@ func (db *DB) Claim(ctx context.Context, owner string, keys []string, ttl time.D
 				}
 				for _, h := range holders {
 					if takeOver(h) {
-						if _, err := tx.ExecContext(ctx, `DELETE FROM leases WHERE owner = ?`, h); err != nil {
+						if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM leases WHERE owner = ?`), h); err != nil {
 							return err
 						}
 					}
 				}
 			}
 			for _, k := range chunk {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO leases (key, owner, expires_at) VALUES (?, ?, ?)
+				if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO leases (key, owner, expires_at) VALUES (?, ?, ?)
 					ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-					WHERE leases.expires_at < ? OR leases.owner = excluded.owner`, k, owner, exp, now.UnixMilli()); err != nil {
+					WHERE leases.expires_at < ? OR leases.owner = excluded.owner`), k, owner, exp, now.UnixMilli()); err != nil {
 					return err
 				}
 			}
@@ -81,17 +81,29 @@ func (db *DB) Claim(ctx context.Context, owner string, keys []string, ttl time.D
 	return mine, others, nil
 }
 
-// RenewLeases extends every lease owner holds to now+ttl and returns how
-// many it holds.
-func (db *DB) RenewLeases(ctx context.Context, owner string, ttl time.Duration, now time.Time) (int64, error) {
+// RenewLeases extends owner's leases on keys to now+ttl and returns how
+// many it holds of them. Only the keys a run is working on are renewed: a
+// lease whose release failed is left to expire.
+func (db *DB) RenewLeases(ctx context.Context, owner string, keys []string, ttl time.Duration, now time.Time) (int64, error) {
 	var n int64
 	err := db.Write(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE leases SET expires_at = ? WHERE owner = ?`, now.Add(ttl).UnixMilli(), owner)
-		if err != nil {
-			return err
+		for start := 0; start < len(keys); start += 500 {
+			chunk := keys[start:min(len(keys), start+500)]
+			q, args, err := sqlx.In(`UPDATE leases SET expires_at = ? WHERE owner = ? AND key IN (?)`, now.Add(ttl).UnixMilli(), owner, chunk)
+			if err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, tx.Rebind(q), args...)
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += k
 		}
-		n, err = res.RowsAffected()
-		return err
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("renew leases of %s: %w", owner, err)
@@ -104,7 +116,7 @@ func (db *DB) RenewLeases(ctx context.Context, owner string, ttl time.Duration, 
 func (db *DB) ReleaseLeases(ctx context.Context, owner string, keys []string) error {
 	err := db.Write(ctx, func(tx *sqlx.Tx) error {
 		if keys == nil {
-			_, err := tx.ExecContext(ctx, `DELETE FROM leases WHERE owner = ?`, owner)
+			_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM leases WHERE owner = ?`), owner)
 			return err
 		}
 		for start := 0; start < len(keys); start += 500 {

@@ -54,7 +54,7 @@ func TestLeases(t *testing.T) {
 	eq("a's second claim", mine, []string{"k1"})
 
 	// a renews; b releases k3; a gets it.
-	if n, err := db.RenewLeases(ctx, "a", ttl, t0.Add(5*time.Second)); err != nil || n != 2 {
+	if n, err := db.RenewLeases(ctx, "a", []string{"k1", "k2", "k3"}, ttl, t0.Add(5*time.Second)); err != nil || n != 2 {
 		t.Fatalf("renew: %d, %v", n, err)
 	}
 	if err := db.ReleaseLeases(ctx, "b", []string{"k3"}); err != nil {

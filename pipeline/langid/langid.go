@@ -220,7 +220,8 @@ func (d *Detector) judge(text string, total, cyr, lat int) (bitext.Lang, float64
 }
 
 // cyrillicWordShare returns the share of the letters of text that stand
-// in words written wholly in Cyrillic (0 when there is no such word).
+// in words written wholly in Cyrillic (0 when there is no such word, or
+// only one letter of it).
 func cyrillicWordShare(text string, total int) float64 {
 	if total == 0 {
 		return 0
@@ -231,6 +232,9 @@ func cyrillicWordShare(text string, total int) float64 {
 		if all > 0 && cyr == all {
 			n += all
 		}
+	}
+	if n < 2 {
+		return 0 // a lone Cyrillic letter among Latin words is a homoglyph
 	}
 	return float64(n) / float64(total)
 }
@@ -264,7 +268,9 @@ func votingText(text string, keepQuoted bool) string {
 		i = j
 	}
 	if !keepQuoted {
-		blankQuoted(text, blank)
+		// Over what is left: a quote mark inside a blanked token (15",
+		// key="…") must not pair with a real one further on.
+		blankQuoted(string(b), blank)
 	}
 	return string(b)
 }

@@ -44,6 +44,8 @@ var detectCases = []struct {
 	{"russian with english in brackets", "Рабочая группа открытого состава (Open-Ended Working Group on Information and Communications Technologies) продолжит работу.", bitext.Russian},
 	{"russian words among english ones", "Делегации обсудили the implementation of the rules, norms and principles of responsible behaviour of States in the ICT environment.", bitext.Russian},
 	{"english with a url", "Read the statement at https://www.mid.ru/ru/foreign_policy/news/ and the annex that follows it.", bitext.English},
+	{"russian with an inch mark before a quotation", `Model 15" laptop — лёгкий и мощный ноутбук для работы — with the "Pro" keyboard layout`, bitext.Russian},
+	{"english with a lone cyrillic letter", "This is а test of the keyboard layout of the new laptop for the delegation.", bitext.English},
 	{"english with a homoglyph", "Тhe delegations discussed the implementation of the rules, norms and principles of responsible behaviour.", bitext.English},
 	{"json with a russian value", `{"document": "statement", "status": "adopted", "language": "russian", "year": 2024, "подпись": "МИД"}`, bitext.Unknown},
 	{"abbreviation only", "ООН", bitext.Unknown},

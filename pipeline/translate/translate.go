@@ -360,7 +360,7 @@ func (r *run) call(ctx context.Context, units []*unit) ([]*unit, error) {
 			return units, err
 		}
 		var e *endpoint.Error
-		if errors.As(err, &e) && e.Kind == endpoint.KindTransport {
+		if errors.As(err, &e) && e.NoConnection {
 			// No connection, after the client's retries: not the
 			// segments' fault. They stay pending for the next run (and a
 			// few such failures in a row make the client give up on the

@@ -7,6 +7,6 @@
 CREATE TABLE leases (
     key        TEXT    PRIMARY KEY,
     owner      TEXT    NOT NULL,
-    expires_at INTEGER NOT NULL
+    expires_at BIGINT  NOT NULL
 );
 CREATE INDEX leases_owner ON leases(owner);
