@@ -154,6 +154,9 @@ type Report struct {
 	PromptVersion   string         `json:"prompt_version,omitempty"`
 	GlossaryVersion string         `json:"glossary_version,omitempty"`
 	GlossaryEntries int            `json:"glossary_entries"`
+	// GlossarySource says where the glossary came from (the built-in one,
+	// a file imported for the run, the database's own).
+	GlossarySource string `json:"glossary_source,omitempty"`
 	DryRun          bool           `json:"dry_run,omitempty"`
 	Documents       []DocReport    `json:"documents"`
 	Segments        map[string]int `json:"segments"`

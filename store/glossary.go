@@ -416,7 +416,20 @@ type ImportStats struct {
 func (db *DB) ImportGlossary(ctx context.Context, entries []glossary.Entry, who string) (ImportStats, error) {
 	var st ImportStats
 	err := db.Write(ctx, func(tx *sqlx.Tx) error {
-		st = ImportStats{}
+		var err error
+		st, err = importEntries(ctx, tx, entries, who)
+		return err
+	})
+	if err != nil {
+		return ImportStats{}, fmt.Errorf("import glossary: %w", err)
+	}
+	return st, nil
+}
+
+// importEntries is ImportGlossary within tx.
+func importEntries(ctx context.Context, tx *sqlx.Tx, entries []glossary.Entry, who string) (ImportStats, error) {
+	var st ImportStats
+	err := func() error {
 		now := time.Now()
 		for _, e := range entries {
 			e.Normalize()
@@ -449,11 +462,58 @@ func (db *DB) ImportGlossary(ctx context.Context, entries []glossary.Entry, who 
 			st.Updated++
 		}
 		return nil
+	}()
+	return st, err
+}
+
+// SeedGlossary gives a database its first glossary, once in its life: when
+// it has never been seeded, the entries are imported if the glossary is
+// empty (a database that already has a glossary keeps it as it is), and
+// the database remembers it was seeded (with version), so that entries a
+// user removes stay removed. It reports whether it imported the entries.
+func (db *DB) SeedGlossary(ctx context.Context, entries []glossary.Entry, version, who string) (bool, error) {
+	imported := false
+	err := db.Write(ctx, func(tx *sqlx.Tx) error {
+		imported = false
+		var n int
+		if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM settings WHERE key = 'glossary_seed'`); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM glossary_entries`); err != nil {
+			return err
+		}
+		if n == 0 {
+			if _, err := importEntries(ctx, tx, entries, who); err != nil {
+				return err
+			}
+			imported = true
+		}
+		value := version
+		if !imported {
+			value = "skipped: the database had a glossary"
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('glossary_seed', ?)`, value)
+		return err
 	})
 	if err != nil {
-		return ImportStats{}, fmt.Errorf("import glossary: %w", err)
+		return false, fmt.Errorf("seed glossary: %w", err)
 	}
-	return st, nil
+	return imported, nil
+}
+
+// Setting returns a stored setting, "" when it is not set.
+func (db *DB) Setting(ctx context.Context, key string) (string, error) {
+	var v []string
+	if err := db.reader.SelectContext(ctx, &v, `SELECT value FROM settings WHERE key = ?`, key); err != nil {
+		return "", fmt.Errorf("setting %s: %w", key, err)
+	}
+	if len(v) == 0 {
+		return "", nil
+	}
+	return v[0], nil
 }
 
 func sameContent(a, b glossary.Entry) bool {

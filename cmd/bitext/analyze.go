@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/bitext/bitext"
+	"github.com/bitext/bitext/data"
+	"github.com/bitext/bitext/glossary"
 	"github.com/bitext/bitext/input"
 	"github.com/bitext/bitext/pipeline"
 	"github.com/bitext/bitext/store"
@@ -69,7 +72,30 @@ func openStore(app *App) (*store.DB, error) {
 	if err != nil {
 		return nil, usageErrorf("%w", err)
 	}
+	if err := seedGlossary(app, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// seedGlossary gives a new database bitext's built-in glossary
+// (data/glossary.csv), once in its life: entries a user removes stay
+// removed, and a database that already has a glossary keeps it.
+func seedGlossary(app *App, db *store.DB) error {
+	entries, _, err := glossary.Parse(bytes.NewReader(data.SeedGlossaryCSV()), glossary.CSV, false)
+	if err != nil {
+		return fmt.Errorf("the built-in glossary: %w", err)
+	}
+	version := glossary.Version(entries)
+	seeded, err := db.SeedGlossary(app.Ctx, entries, version, "bitext (built-in glossary)")
+	if err != nil {
+		return err
+	}
+	if seeded {
+		app.Log.Info("new database: the built-in glossary was imported", "entries", len(entries), "version", version, "db", app.CLI.DB)
+	}
+	return nil
 }
 
 // openStoreReading opens the database for a command that only reads it:

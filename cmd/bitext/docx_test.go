@@ -71,7 +71,7 @@ func TestRunAndIngestReadDOCX(t *testing.T) {
 			found = &rep.Documents[i]
 		}
 	}
-	if found == nil || found.Action != pipeline.ActTranslated || found.Segments["translated"] != 3 || rep.SkippedInputs != 0 {
+	if found == nil || found.Action != pipeline.ActTranslated || found.Segments["translated"]+found.Segments["verified"]+found.Segments["needs-review"] != 3 || rep.SkippedInputs != 0 {
 		t.Fatalf("release.docx in the report: %+v (skipped %+v)", found, rep.Skipped)
 	}
 	en, err := os.ReadFile(filepath.Join(out, "release.en.txt"))

@@ -275,6 +275,9 @@ func (c *RunCmd) Run(app *App) error {
 		}
 	}
 	rep, runErr := job.Run(app.Ctx, c.Paths)
+	if rep != nil {
+		rep.GlossarySource = describeGlossary(app, db, c.Glossary)
+	}
 	if bar != nil {
 		_ = bar.Finish()
 	}
@@ -313,6 +316,19 @@ func (c *RunCmd) Run(app *App) error {
 		return partialError("not everything was done: see the summary above and %s", path)
 	}
 	return nil
+}
+
+// describeGlossary says, for the summary and the report, where the run's
+// glossary came from.
+func describeGlossary(app *App, db *store.DB, file string) string {
+	if file != "" {
+		return "the database's glossary, with " + file + " imported into it"
+	}
+	seed, err := db.Setting(app.Ctx, "glossary_seed")
+	if err != nil || seed == "" || strings.HasPrefix(seed, "skipped") {
+		return "the database's glossary"
+	}
+	return "the built-in glossary (seed version " + seed + "), as kept in the database"
 }
 
 // loadGlossary imports file (if given) and returns the database's glossary,
@@ -441,6 +457,11 @@ func printSummary(w io.Writer, rep *pipeline.Report, reportPath string, cfg endp
 	}
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(w, "%-22s %s\n    %s\n", "skipped", s.Path, s.Reason)
+	}
+	if rep.GlossaryEntries > 0 {
+		fmt.Fprintf(w, "\nglossary: %s; %d entries, version %s", rep.GlossarySource, rep.GlossaryEntries, rep.GlossaryVersion)
+	} else {
+		fmt.Fprintf(w, "\nglossary: none (terms are not enforced; import one with --glossary or 'bitext glossary import')")
 	}
 	fmt.Fprintf(w, "\n%d documents", len(rep.Documents))
 	if len(rep.Segments) > 0 {

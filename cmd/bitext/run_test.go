@@ -146,8 +146,13 @@ func TestRunJSONAndSummary(t *testing.T) {
 	if actions["release.txt"] != "translated" || actions["statement.txt"] != "passed-through" {
 		t.Errorf("actions %v", actions)
 	}
-	if segs, _ := rep["segments"].(map[string]any); segs["translated"] != 4.0 {
-		t.Errorf("segments %v, want 4 translated", rep["segments"])
+	// Done, by the model, checked against the built-in glossary.
+	if segs, _ := rep["segments"].(map[string]any); len(segs) == 0 || segs["pending"] != nil || segs["failed"] != nil ||
+		sum(segs["translated"])+sum(segs["verified"])+sum(segs["needs-review"]) != 4 {
+		t.Errorf("segments %v, want 4 done", rep["segments"])
+	}
+	if rep["glossary_entries"].(float64) == 0 {
+		t.Errorf("a new database has no glossary: %v entries", rep["glossary_entries"])
 	}
 	if rep["calls"].(float64) != float64(srv.Calls()) || rep["tokens_in"].(float64) <= 0 {
 		t.Errorf("calls %v (fake saw %d), tokens in %v", rep["calls"], srv.Calls(), rep["tokens_in"])
@@ -163,7 +168,7 @@ func TestRunJSONAndSummary(t *testing.T) {
 	if !reflect.DeepEqual(file, rep) {
 		t.Errorf("report.json differs from --json:\n%s\n%s", b, stdout)
 	}
-	for _, want := range []string{"translated", ru, "passed-through", "2 documents; segments: 4 translated", "calls", "report " + filepath.Join(out, "report.json")} {
+	for _, want := range []string{"translated", ru, "passed-through", "2 documents; segments: ", "glossary: the built-in glossary", "calls", "report " + filepath.Join(out, "report.json")} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stderr)
 		}
@@ -259,4 +264,10 @@ func TestEndpointCheckCommand(t *testing.T) {
 	if code != exitPartial || !rep.Reachable || rep.ModelListed || len(rep.Problems) == 0 || !reflect.DeepEqual(rep.Models, []string{"fake-model"}) {
 		t.Errorf("wrong model: exit %d, report %+v", code, rep)
 	}
+}
+
+// sum reads a JSON number that may be absent.
+func sum(v any) float64 {
+	f, _ := v.(float64)
+	return f
 }
