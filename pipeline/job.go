@@ -145,32 +145,32 @@ type DocReport struct {
 
 // Report is the machine-readable outcome of a run (report.json).
 type Report struct {
-	Started         time.Time      `json:"started"`
-	DurationSec     float64        `json:"duration_sec"`
-	Database        string         `json:"database"`
-	OutDir          string         `json:"out_dir"`
-	Endpoint        string         `json:"endpoint,omitempty"`
-	Model           string         `json:"model,omitempty"`
-	PromptVersion   string         `json:"prompt_version,omitempty"`
-	GlossaryVersion string         `json:"glossary_version,omitempty"`
-	GlossaryEntries int            `json:"glossary_entries"`
+	Started         time.Time `json:"started"`
+	DurationSec     float64   `json:"duration_sec"`
+	Database        string    `json:"database"`
+	OutDir          string    `json:"out_dir"`
+	Endpoint        string    `json:"endpoint,omitempty"`
+	Model           string    `json:"model,omitempty"`
+	PromptVersion   string    `json:"prompt_version,omitempty"`
+	GlossaryVersion string    `json:"glossary_version,omitempty"`
+	GlossaryEntries int       `json:"glossary_entries"`
 	// GlossarySource says where the glossary came from (the built-in one,
 	// a file imported for the run, the database's own).
-	GlossarySource string `json:"glossary_source,omitempty"`
-	DryRun          bool           `json:"dry_run,omitempty"`
-	Documents       []DocReport    `json:"documents"`
-	Segments        map[string]int `json:"segments"`
-	Terms           int            `json:"terms"`
-	TermsOK         int            `json:"terms_ok"`
-	TermSuccess     *float64       `json:"term_success,omitempty"`
-	Violations      int            `json:"violations"`
-	Calls           int            `json:"calls"`         // translation requests
-	HTTPAttempts    int            `json:"http_attempts"` // HTTP requests, retries included
-	TokensIn        int            `json:"tokens_in"`
-	TokensOut       int            `json:"tokens_out"`
-	Cost            float64        `json:"cost"`
-	Waiting         []string       `json:"waiting_for_endpoint,omitempty"`
-	Failed          int            `json:"failed_inputs"`
+	GlossarySource string         `json:"glossary_source,omitempty"`
+	DryRun         bool           `json:"dry_run,omitempty"`
+	Documents      []DocReport    `json:"documents"`
+	Segments       map[string]int `json:"segments"`
+	Terms          int            `json:"terms"`
+	TermsOK        int            `json:"terms_ok"`
+	TermSuccess    *float64       `json:"term_success,omitempty"`
+	Violations     int            `json:"violations"`
+	Calls          int            `json:"calls"`         // translation requests
+	HTTPAttempts   int            `json:"http_attempts"` // HTTP requests, retries included
+	TokensIn       int            `json:"tokens_in"`
+	TokensOut      int            `json:"tokens_out"`
+	Cost           float64        `json:"cost"`
+	Waiting        []string       `json:"waiting_for_endpoint,omitempty"`
+	Failed         int            `json:"failed_inputs"`
 	// Skipped lists the files found in folders that are not read (PDFs,
 	// images, hidden files…), each with the reason; they do not make the
 	// run fail unless nothing at all was read.
