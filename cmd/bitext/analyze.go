@@ -104,6 +104,10 @@ func seedGlossary(app *App, db *store.DB) error {
 func openStoreReading(app *App) (*store.DB, error) {
 	db, err := store.Open(app.Ctx, app.CLI.DB)
 	if err == nil {
+		if err := seedGlossary(app, db); err != nil {
+			db.Close()
+			return nil, err
+		}
 		return db, nil
 	}
 	if !errors.Is(err, store.ErrReadOnly) {
