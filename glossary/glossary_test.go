@@ -700,3 +700,42 @@ func TestValidateLimits(t *testing.T) {
 		t.Errorf("data/glossary.csv: %v", err)
 	}
 }
+
+// TestNoFalseAlarms: classes of false alarms reviewers met.
+//   - several entries sharing words in one list: a rendering must not run
+//     across the punctuation between two terms ("Defence, the Ministry" is
+//     not "Defence Ministry"), which hid "Ministry of Justice";
+//   - a forbidden rendering that equals the required one once articles are
+//     ignored is matched word for word, articles included, so the required
+//     rendering does not contain it.
+func TestNoFalseAlarms(t *testing.T) {
+	es := seedEntries(t)
+	es = append(es, Entry{ID: "sc-rf-test", RU: "Совет Безопасности Российской Федерации Тест", EN: "Security Council of the Russian Federation",
+		ForbiddenEN: []string{"Security Council of Russian Federation"}})
+	m, err := NewMatcher(es)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := NewVerifier(es)
+	for _, c := range []struct {
+		ru, en string
+		want   []string
+	}{
+		{"Делегации Минобороны России, Минюста России провели встречу.", "Delegations of the Ministry of Defence, the Ministry of Justice met.", nil},
+		{"Делегации Минюста России и Минобороны России провели встречу.", "Delegations of the Ministry of Justice and the Ministry of Defence met.", nil},
+		{"Минобороны, Минюст и МИД обменялись мнениями.", "The Ministry of Defence, the Ministry of Justice and the Ministry of Foreign Affairs exchanged views.", nil},
+		{"Минобороны и Минюст обменялись мнениями.", "The Defence Ministry and the Justice Ministry exchanged views.", nil},
+		{"Минюст обменялся мнениями.", "The Ministry of Defence, Justice exchanged views.", []string{"missing:minjust"}},
+		{"Совет Безопасности Российской Федерации Тест провел заседание.", "The Security Council of the Russian Federation held a meeting.", nil},
+		{"Совет Безопасности Российской Федерации Тест провел заседание.", "The Security Council of Russian Federation held a meeting.", []string{"forbidden:sc-rf-test"}},
+	} {
+		var got []string
+		for _, x := range v.Verify(m.Match(c.ru), c.en) {
+			got = append(got, string(x.Kind)+":"+x.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q → %q: %v, want %v", c.ru, c.en, got, c.want)
+		}
+	}
+}

@@ -49,6 +49,15 @@ type enWord struct {
 	key        string // lower case, singular, possessive removed
 	lower      string // lower case, possessive removed
 	abbr       string // the surface without plural/possessive s when it is an abbreviation, else ""
+	// apart is set when punctuation separates the word from the one before
+	// it ("Defence, the Ministry"): no term runs across it.
+	apart bool
+}
+
+// separates reports whether text between two words keeps them apart: any
+// punctuation but a hyphen or an apostrophe.
+func separates(gap string) bool {
+	return strings.ContainsAny(gap, ",.;:!?()[]{}\"«»“”„/|…")
 }
 
 // articles are skipped between the words of an English term.
@@ -57,6 +66,7 @@ var articles = map[string]bool{"the": true, "a": true, "an": true}
 // tokenizeEN splits English text into words; hyphens split words.
 func tokenizeEN(text string) []enWord {
 	var out []enWord
+	prev := 0 // end of the previous word
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if !isWordRune(r) {
@@ -87,7 +97,9 @@ func tokenizeEN(text string) []enWord {
 				}
 			}
 		}
-		out = append(out, enWord{start: start, end: end, key: enKey(surface), lower: "~" + strings.ToLower(surface), abbr: enAbbr(surface)})
+		out = append(out, enWord{start: start, end: end, key: enKey(surface), lower: "~" + strings.ToLower(surface), abbr: enAbbr(surface),
+			apart: len(out) > 0 && separates(text[prev:start])})
+		prev = end
 	}
 	return out
 }
@@ -208,8 +220,11 @@ func NewVerifier(entries []Entry) *Verifier {
 }
 
 // enKeys returns the keys of an English term: "=" + abbreviation,
-// the normalised word, or with strict "~" + the lower-case word; articles
-// are dropped.
+// the normalised word, or with strict "~" + the lower-case word. Articles
+// are dropped, except with strict: a word-for-word rendering is matched
+// word for word, articles included, so that a forbidden "Security Council
+// of Russian Federation" is not found in the required "Security Council of
+// the Russian Federation".
 func enKeys(term string, strict bool) []string {
 	var keys []string
 	for _, w := range tokenizeEN(term) {
@@ -217,9 +232,9 @@ func enKeys(term string, strict bool) []string {
 		switch {
 		case w.abbr != "" && abbrevShape(strings.TrimSuffix(s, "s")):
 			keys = append(keys, "="+w.abbr)
-		case articles[w.key]:
 		case strict:
 			keys = append(keys, w.lower)
+		case articles[w.key]:
 		default:
 			keys = append(keys, w.key)
 		}
@@ -231,8 +246,8 @@ func (v *Verifier) add(entry int, term string, keys []string, forbidden bool) {
 	v.patterns = append(v.patterns, enPattern{entry: entry, forbidden: forbidden, keys: keys, text: term})
 	pid := int32(len(v.patterns) - 1)
 	k := keys[0]
-	if len(keys) > 1 {
-		k += " " + keys[1]
+	if len(keys) > 1 && !articles[strings.TrimPrefix(keys[1], "~")] {
+		k += " " + keys[1] // (the text's articles are skipped when looking up two words)
 	}
 	v.first[k] = append(v.first[k], pid)
 }
@@ -304,10 +319,12 @@ func wordKeys(w *enWord) [3]string {
 func (v *Verifier) matchAt(ws []enWord, i int, keys []string) (int, bool) {
 	j := i
 	for k, key := range keys {
-		for k > 0 && j < len(ws) && articles[ws[j].key] && ws[j].key != key {
+		// Articles of the text are skipped between the words of a term,
+		// but not by a word-for-word ("~") one.
+		for k > 0 && key[0] != '~' && j < len(ws) && articles[ws[j].key] && ws[j].key != key && !ws[j].apart {
 			j++
 		}
-		if j >= len(ws) {
+		if j >= len(ws) || (k > 0 && ws[j].apart) {
 			return 0, false
 		}
 		w := ws[j]
