@@ -214,7 +214,8 @@ func TestRunPairFlag(t *testing.T) {
 
 // TestTranslateCommand: translate FILE prints the English on stdout.
 func TestTranslateCommand(t *testing.T) {
-	srv := fake.New(fake.Options{})
+	// The built-in glossary applies: the fake renders its term.
+	srv := fake.New(fake.Options{Glossary: map[string]string{"МИД России": "Russian Foreign Ministry"}})
 	defer srv.Close()
 	endpointEnv(t, srv)
 	dir := t.TempDir()
