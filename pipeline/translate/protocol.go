@@ -99,7 +99,7 @@ func systemMessage(docName, docContext string, hits []TermHit, fixes map[string]
 		b.WriteString("\n")
 		for _, id := range ids {
 			for _, v := range fixes[id] {
-				fmt.Fprintf(&b, "- segment %s: %s\n", id, v)
+				fmt.Fprintf(&b, "- segment %s: %s\n", id, v.Instruction())
 			}
 		}
 	}

@@ -1,5 +1,7 @@
 package translate
 
+import "fmt"
+
 // Terms is the glossary as the translator needs it: find the entries in a
 // Russian segment, check an English translation against them, and repair
 // what can be repaired without the model. The glossary package provides
@@ -41,8 +43,8 @@ type Violation struct {
 	Ref     any    `json:"-"`
 }
 
-// String describes the violation for the model and for reviewers.
-func (v Violation) String() string {
+// Instruction says what to fix, for the model's follow-up request.
+func (v Violation) Instruction() string {
 	if v.Message != "" {
 		return v.Message
 	}
@@ -54,4 +56,20 @@ func (v Violation) String() string {
 		return `use "` + v.Expected + `"` + src + `, not "` + v.Found + `"`
 	}
 	return `use "` + v.Expected + `"` + src + ` (in whatever grammatical form the sentence needs)`
+}
+
+// String describes the violation for a reviewer: what the English does
+// and what the glossary requires.
+func (v Violation) String() string {
+	if v.Message != "" {
+		return v.Message
+	}
+	term := "the term"
+	if v.Source != "" {
+		term = "«" + v.Source + "»"
+	}
+	if v.Found != "" {
+		return fmt.Sprintf("%q is a forbidden rendering of %s: the glossary requires %q [%s]", v.Found, term, v.Expected, v.TermID)
+	}
+	return fmt.Sprintf("%s is not rendered as the glossary requires: %q or an allowed variant is missing from the English [%s]", term, v.Expected, v.TermID)
 }

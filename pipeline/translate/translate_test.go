@@ -467,3 +467,20 @@ func TestPrematchedHits(t *testing.T) {
 		}
 	}
 }
+
+// TestViolationWording: a reviewer reads advice (what the English does,
+// what the glossary requires, the entry); the model reads an instruction.
+func TestViolationWording(t *testing.T) {
+	forbidden := Violation{TermID: "iis-abbr", Kind: "forbidden", Expected: "international information security", Source: "МИБ", Found: "IIB"}
+	missing := Violation{TermID: "mfa-russia", Kind: "missing", Expected: "Russian Foreign Ministry", Source: "МИД России"}
+	for _, c := range []struct{ got, want string }{
+		{forbidden.String(), `"IIB" is a forbidden rendering of «МИБ»: the glossary requires "international information security" [iis-abbr]`},
+		{missing.String(), `«МИД России» is not rendered as the glossary requires: "Russian Foreign Ministry" or an allowed variant is missing from the English [mfa-russia]`},
+		{forbidden.Instruction(), `use "international information security" for «МИБ», not "IIB"`},
+		{missing.Instruction(), `use "Russian Foreign Ministry" for «МИД России» (in whatever grammatical form the sentence needs)`},
+	} {
+		if c.got != c.want {
+			t.Errorf("got  %s\nwant %s", c.got, c.want)
+		}
+	}
+}
