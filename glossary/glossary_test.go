@@ -739,3 +739,47 @@ func TestNoFalseAlarms(t *testing.T) {
 		}
 	}
 }
+
+// TestFleetingVowels: nouns whose last vowel drops out when inflected
+// match in every case and number, alone and inside multi-word terms,
+// without the user listing forms; «после» (after) is not «посол».
+func TestFleetingVowels(t *testing.T) {
+	es := []Entry{
+		{ID: "amb", RU: "посол", EN: "ambassador"},
+		{ID: "amb-full", RU: "Чрезвычайный и Полномочный Посол", EN: "Ambassador Extraordinary and Plenipotentiary"},
+		{ID: "market", RU: "рынок", EN: "market"},
+		{ID: "day", RU: "День информационной безопасности", EN: "Information Security Day"},
+	}
+	m, err := NewMatcher(es)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"Посол вручил верительные грамоты.", []string{"amb"}},
+		{"Министр принял посла Франции.", []string{"amb"}},
+		{"Послу передали ноту.", []string{"amb"}},
+		{"Встреча с послом прошла в Москве.", []string{"amb"}},
+		{"Послы стран ШОС собрались.", []string{"amb"}},
+		{"Министр принял послов.", []string{"amb"}},
+		{"Министр встретился с послами.", []string{"amb"}},
+		{"Речь шла о послах.", []string{"amb"}},
+		{"После встречи стороны подписали протокол.", nil},
+		{"Он принял Чрезвычайного и Полномочного Посла Индии.", []string{"amb-full"}},
+		{"Чрезвычайным и Полномочным Послом назначен дипломат.", []string{"amb-full"}},
+		{"Доступ к рынкам открыт.", []string{"market"}},
+		{"Ко Дню информационной безопасности подготовлен доклад.", []string{"day"}},
+	} {
+		var got []string
+		for _, mt := range m.Match(c.text) {
+			if !mt.Nested {
+				got = append(got, mt.ID)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q: %v, want %v", c.text, got, c.want)
+		}
+	}
+}
