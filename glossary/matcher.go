@@ -135,7 +135,10 @@ func (m *Matcher) addPattern(entry int, term string, e Entry) bool {
 	}
 	node := int32(0)
 	for i, t := range toks {
-		keys := m.patternKeys(term[t.start:t.end], e.Abbreviation)
+		// The entry's abbreviation flag concerns its one-word terms
+		// («ФСБ»); the words of a spelled-out variant («Федеральная
+		// служба безопасности») inflect like any others.
+		keys := m.patternKeys(term[t.start:t.end], e.Abbreviation && len(toks) == 1)
 		var extra uint32
 		if i > 0 && t.brk {
 			extra = brkBit

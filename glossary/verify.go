@@ -165,6 +165,8 @@ type Verifier struct {
 	// contained holds {outer, inner} entry pairs where an allowed rendering
 	// of outer contains an allowed rendering of inner.
 	contained map[[2]int]bool
+	// renderings holds each entry's allowed renderings (their keys joined).
+	renderings [][]string
 }
 
 // NewVerifier builds a verifier over the entries (deprecated ones are left
@@ -179,11 +181,13 @@ func NewVerifier(entries []Entry) *Verifier {
 		v.entries = append(v.entries, e)
 	}
 	allowed := make(map[string]bool)
+	v.renderings = make([][]string, len(v.entries))
 	for idx, e := range v.entries {
 		for _, t := range append([]string{e.EN}, e.ENVariants...) {
 			if keys := enKeys(t, false); keys != nil {
 				v.add(idx, t, keys, false)
 				allowed[strings.Join(keys, " ")] = true
+				v.renderings[idx] = append(v.renderings[idx], strings.Join(keys, " "))
 			}
 		}
 	}
@@ -396,7 +400,7 @@ func (v *Verifier) accept(occ []occurrence, inSource map[int]int) []occurrence {
 
 // Verify checks the English translation of a Russian text whose glossary
 // matches are given (as returned by a Matcher built from the same entries).
-// Forbidden renderings of any entry are reported wherever they occur; each
+// Forbidden renderings of the entries found in the source are reported; each
 // matched entry must have its required term or an allowed variant as many
 // times as it occurs in the source. A nested match is not counted on its own
 // when the English of its outer entry already contains it ("UN" in "UN
@@ -455,12 +459,39 @@ func (v *Verifier) Verify(matches []Match, english string) []Violation {
 			occ = v.accept(v.find(tokens), want)
 		}
 	}
+	// A forbidden rendering counts where its entry's concept is in the
+	// source (the entry, or one with the same English): "information
+	// security" is forbidden for «международная информационная
+	// безопасность» but right for «информационная безопасность», "envoy"
+	// wrong for «посол» but right for «посланник». An abbreviation that is
+	// forbidden ("IIB") is wrong wherever it stands.
+	inSource := make(map[int]bool, len(matches))
+	concepts := make(map[string]bool)
+	for _, m := range matches {
+		if ei, ok := v.byID[m.ID]; ok && !inSource[ei] {
+			inSource[ei] = true
+			for _, r := range v.renderings[ei] {
+				concepts[r] = true
+			}
+		}
+	}
+	counts := func(p enPattern) bool {
+		if inSource[p.entry] || allAbbreviations(p.keys) {
+			return true
+		}
+		for _, r := range v.renderings[p.entry] {
+			if concepts[r] {
+				return true
+			}
+		}
+		return false
+	}
 	got := make(map[int]int)
 	var out []Violation
 	for _, o := range occ {
 		p := v.patterns[o.pattern]
 		got[p.entry]++
-		if p.forbidden {
+		if p.forbidden && counts(p) {
 			e := v.entries[p.entry]
 			out = append(out, Violation{ID: e.ID, Kind: Forbidden, Expected: e.EN,
 				Found: english[o.start:o.end], Start: o.start, End: o.end})
@@ -475,6 +506,16 @@ func (v *Verifier) Verify(matches []Match, english string) []Violation {
 	}
 	slices.SortFunc(missing, func(a, b Violation) int { return cmp.Compare(a.ID, b.ID) })
 	return append(out, missing...)
+}
+
+// allAbbreviations reports whether every key is an abbreviation's.
+func allAbbreviations(keys []string) bool {
+	for _, k := range keys {
+		if !strings.HasPrefix(k, "=") {
+			return false
+		}
+	}
+	return len(keys) > 0
 }
 
 // contains reports whether some allowed rendering of entry outer contains
