@@ -47,6 +47,10 @@ type Entry struct {
 	RUVariants    []string `json:"ru_variants,omitempty"`
 	ENVariants    []string `json:"en_variants,omitempty"`
 	ForbiddenEN   []string `json:"forbidden_en,omitempty"`
+	// ExcludeRU lists Russian contexts in which the term is another body
+	// or concept of the same name («рабочая группа открытого состава по
+	// космосу» for the OEWG on ICTs): a match inside one is not the entry.
+	ExcludeRU []string `json:"ru_exclude,omitempty"`
 	CaseSensitive bool     `json:"case_sensitive,omitempty"`
 	Abbreviation  bool     `json:"abbreviation,omitempty"`
 	Domain        string   `json:"domain,omitempty"`
@@ -77,6 +81,7 @@ func (e *Entry) Normalize() {
 	e.RUVariants = cleanList(e.RUVariants, e.RU)
 	e.ENVariants = cleanList(e.ENVariants, e.EN)
 	e.ForbiddenEN = cleanList(e.ForbiddenEN, "")
+	e.ExcludeRU = cleanList(e.ExcludeRU, "")
 	e.Domain = strings.TrimSpace(e.Domain)
 	e.Note = strings.TrimSpace(e.Note)
 	if e.Status == "" {
@@ -118,6 +123,9 @@ func (e *Entry) Validate() error {
 	for _, v := range e.ForbiddenEN {
 		long("forbidden rendering", v)
 	}
+	for _, v := range e.ExcludeRU {
+		long("excluded Russian context", v)
+	}
 	return errors.Join(errs...)
 }
 
@@ -145,6 +153,9 @@ func Version(entries []Entry) string {
 		keys[i] = strings.Join([]string{e.ID, e.RU, e.EN,
 			strings.Join(e.RUVariants, "|"), strings.Join(e.ENVariants, "|"), strings.Join(e.ForbiddenEN, "|"),
 			fmt.Sprint(e.CaseSensitive, e.Abbreviation), string(e.Status)}, "\x1f")
+		if len(e.ExcludeRU) > 0 { // (entries without keep their old digest)
+			keys[i] += "\x1f" + strings.Join(e.ExcludeRU, "|")
+		}
 	}
 	slices.Sort(keys)
 	h := sha256.New()

@@ -88,7 +88,7 @@ func (e *ImportError) Error() string {
 // have a header naming their columns; ru and en are required, the rest
 // optional and in any order.
 var Columns = []string{"id", "ru", "en", "ru_variants", "en_variants", "forbidden_en", "case_sensitive", "note",
-	"abbreviation", "domain", "status"}
+	"abbreviation", "domain", "status", "ru_exclude"}
 
 // listSep separates the items of list columns.
 const listSep = "|"
@@ -192,6 +192,7 @@ func entryFromRecord(rec []string, col map[string]int) (Entry, []error) {
 		RUVariants:  splitList(get("ru_variants")),
 		ENVariants:  splitList(get("en_variants")),
 		ForbiddenEN: splitList(get("forbidden_en")),
+		ExcludeRU:   splitList(get("ru_exclude")),
 		Domain:      get("domain"),
 		Note:        get("note"),
 		Status:      Status(strings.ToLower(strings.TrimSpace(get("status")))),
@@ -255,7 +256,7 @@ func Validate(rows []Row) ([]Entry, []RowError) {
 		if err := e.Validate(); err != nil {
 			errs = append(errs, err)
 		}
-		if !utf8.ValidString(e.RU + e.EN + e.Note + strings.Join(e.RUVariants, "") + strings.Join(e.ENVariants, "") + strings.Join(e.ForbiddenEN, "")) {
+		if !utf8.ValidString(e.RU + e.EN + e.Note + strings.Join(e.RUVariants, "") + strings.Join(e.ENVariants, "") + strings.Join(e.ForbiddenEN, "") + strings.Join(e.ExcludeRU, "")) {
 			errs = append(errs, errors.New("invalid UTF-8"))
 		}
 		if e.ID != "" {
@@ -299,7 +300,7 @@ func Parse(r io.Reader, f Format, skipInvalid bool) ([]Entry, []RowError, error)
 func record(e Entry) []string {
 	return []string{e.ID, e.RU, e.EN, strings.Join(e.RUVariants, listSep), strings.Join(e.ENVariants, listSep),
 		strings.Join(e.ForbiddenEN, listSep), strconv.FormatBool(e.CaseSensitive), e.Note,
-		strconv.FormatBool(e.Abbreviation), e.Domain, string(e.Status)}
+		strconv.FormatBool(e.Abbreviation), e.Domain, string(e.Status), strings.Join(e.ExcludeRU, listSep)}
 }
 
 func writeCSV(w io.Writer, entries []Entry) error {

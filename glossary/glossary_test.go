@@ -783,3 +783,38 @@ func TestFleetingVowels(t *testing.T) {
 		}
 	}
 }
+
+// TestExcludedContexts: an entry's excluded Russian contexts (another body
+// of the same name) keep it from matching there, and travel through CSV,
+// TSV and TBX.
+func TestExcludedContexts(t *testing.T) {
+	e := Entry{ID: "oewg", RU: "Рабочая группа открытого состава", EN: "Open-ended Working Group",
+		ExcludeRU: []string{"рабочая группа открытого состава по космосу", "рабочая группа открытого состава по старению"}}
+	m, err := NewMatcher([]Entry{e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text string
+		n    int
+	}{
+		{"Рабочая группа открытого состава по безопасности в сфере ИКТ провела сессию.", 1},
+		{"Рабочая группа открытого состава по космосу провела сессию.", 0},
+		{"Доклад Рабочей группы открытого состава по старению опубликован.", 0},
+		{"В Рабочей группе открытого состава по старению и в Рабочей группе открытого состава по ИКТ выступили делегации.", 1},
+	} {
+		if got := len(m.Match(c.text)); got != c.n {
+			t.Errorf("%q: %d matches, want %d", c.text, got, c.n)
+		}
+	}
+	for _, f := range []Format{CSV, TSV, TBX} {
+		var b bytes.Buffer
+		if err := Write(&b, f, []Entry{e}); err != nil {
+			t.Fatal(err)
+		}
+		back, bad, err := Parse(&b, f, false)
+		if err != nil || len(bad) > 0 || len(back) != 1 || !slices.Equal(back[0].ExcludeRU, e.ExcludeRU) {
+			t.Errorf("%v round trip: %+v %v %v", f, back, bad, err)
+		}
+	}
+}

@@ -51,6 +51,9 @@ type pattern struct {
 	entry int
 	n     int    // number of words
 	caps  []bool // first-letter case of each word, checked for case-sensitive entries
+	// exclude marks a context in which the entry's term is not the entry
+	// (Entry.ExcludeRU): matches of the entry inside it are dropped.
+	exclude bool
 }
 
 // Matcher finds glossary entries in Russian text. It is safe for
@@ -76,6 +79,8 @@ type Matcher struct {
 	// (the stemmer dominates matching time); bounded by maxStemmed.
 	stemmed  sync.Map // string → uint32
 	nStemmed atomic.Int64
+	// excludes is set when some entry has excluded contexts.
+	excludes bool
 }
 
 // maxStemmed bounds the memo of stemmed words (about 100 bytes each).
@@ -109,6 +114,12 @@ func NewMatcher(entries []Entry) (*Matcher, error) {
 		}
 		if !added {
 			return nil, fmt.Errorf("glossary entry %s: Russian term %q has no words", e.ID, e.RU)
+		}
+		for _, ctx := range e.ExcludeRU {
+			if m.addPattern(idx, ctx, e) {
+				m.patterns[len(m.patterns)-1].exclude = true
+				m.excludes = true
+			}
 		}
 	}
 	m.keyCache = nil
@@ -271,6 +282,9 @@ func (m *Matcher) Match(text string) []Match {
 			}
 		}
 		cands = m.walk(text, infos, i, cands)
+	}
+	if m.excludes {
+		cands = m.dropExcluded(cands)
 	}
 	return m.resolve(text, len(infos), cands)
 }
@@ -443,6 +457,9 @@ func (m *Matcher) caseOK(text string, span []tokenInfo, pid int32) bool {
 // shorter ones that lie inside them as nested. Candidates crossing the
 // boundary of a longer one are dropped. It runs in time linear in the
 // total length of the candidates.
+//
+// (dropExcluded has already removed the matches that lie in an excluded
+// context of their entry, and the contexts themselves.)
 func (m *Matcher) resolve(text string, ntok int, cands []candidate) []Match {
 	if len(cands) == 0 {
 		return nil
@@ -513,4 +530,32 @@ func (m *Matcher) match(text string, c candidate, nested bool, parent int) Match
 	e := &m.entries[ei]
 	return Match{ID: e.ID, RU: e.RU, EN: e.EN, Start: c.start, End: c.end,
 		Surface: text[c.start:c.end], Nested: nested, Parent: parent, entry: ei}
+}
+
+// dropExcluded removes the candidates of an entry that overlap one of its
+// excluded contexts found in the text, and the contexts themselves.
+func (m *Matcher) dropExcluded(cands []candidate) []candidate {
+	var ctx []candidate
+	for _, c := range cands {
+		if m.patterns[c.pattern].exclude {
+			ctx = append(ctx, c)
+		}
+	}
+	if len(ctx) == 0 {
+		return cands
+	}
+	out := cands[:0]
+	for _, c := range cands {
+		p := m.patterns[c.pattern]
+		if p.exclude {
+			continue
+		}
+		if slices.ContainsFunc(ctx, func(x candidate) bool {
+			return m.patterns[x.pattern].entry == p.entry && c.start < x.end && x.start < c.end
+		}) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }

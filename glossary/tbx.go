@@ -23,8 +23,11 @@ const (
 	tbxAbbrev     = "abbreviation"
 	tbxAdminCase  = "x-bitext-case-sensitive"
 	tbxAdminStat  = "x-bitext-status"
-	tbxSubject    = "subjectField"
-	tbxV3NS       = "urn:iso:std:iso:30042:ed-2"
+	// tbxAdminExclude holds one Russian context that excludes a match
+	// (Entry.ExcludeRU), repeated for each.
+	tbxAdminExclude = "x-bitext-ru-exclude"
+	tbxSubject      = "subjectField"
+	tbxV3NS         = "urn:iso:std:iso:30042:ed-2"
 )
 
 type tbxTyped struct {
@@ -115,6 +118,8 @@ func (te *tbxEntry) entry() (Entry, []error) {
 			e.CaseSensitive = v
 		case tbxAdminStat:
 			e.Status = Status(strings.TrimSpace(a.Value))
+		case tbxAdminExclude:
+			e.ExcludeRU = append(e.ExcludeRU, a.Value)
 		}
 	}
 	for _, set := range append(te.Sets, te.Secs...) {
@@ -243,6 +248,11 @@ func WriteTBX(w io.Writer, entries []Entry, version int) error {
 			}
 			if e.CaseSensitive {
 				if err := text("admin", "true", typ(tbxAdminCase)); err != nil {
+					return err
+				}
+			}
+			for _, x := range e.ExcludeRU {
+				if err := text("admin", x, typ(tbxAdminExclude)); err != nil {
 					return err
 				}
 			}

@@ -37,6 +37,7 @@ type glossaryRow struct {
 	RUVariants    string `db:"ru_variants"`
 	ENVariants    string `db:"en_variants"`
 	ForbiddenEN   string `db:"forbidden_en"`
+	ExcludeRU     string `db:"ru_exclude"`
 	CaseSensitive bool   `db:"case_sensitive"`
 	Abbreviation  bool   `db:"abbreviation"`
 	Domain        string `db:"domain"`
@@ -50,7 +51,7 @@ type glossaryRow struct {
 }
 
 const glossaryColumns = `id, ru, ru_key, en, ru_variants, en_variants, forbidden_en, case_sensitive, abbreviation,
-	domain, note, status, created_by, created_at, updated_by, updated_at, version`
+	domain, note, status, created_by, created_at, updated_by, updated_at, version, ru_exclude`
 
 func toRow(e glossary.Entry) glossaryRow {
 	list := func(l []string) string {
@@ -61,7 +62,7 @@ func toRow(e glossary.Entry) glossaryRow {
 		return string(b)
 	}
 	return glossaryRow{ID: e.ID, RU: e.RU, RUKey: foldKey(e.RU), EN: e.EN,
-		RUVariants: list(e.RUVariants), ENVariants: list(e.ENVariants), ForbiddenEN: list(e.ForbiddenEN),
+		RUVariants: list(e.RUVariants), ENVariants: list(e.ENVariants), ForbiddenEN: list(e.ForbiddenEN), ExcludeRU: list(e.ExcludeRU),
 		CaseSensitive: e.CaseSensitive, Abbreviation: e.Abbreviation, Domain: e.Domain, Note: e.Note,
 		Status: string(e.Status), CreatedBy: e.CreatedBy, CreatedAt: e.CreatedAt.UTC().Format(timeFormat),
 		UpdatedBy: e.UpdatedBy, UpdatedAt: e.UpdatedAt.UTC().Format(timeFormat), Version: e.Version}
@@ -74,7 +75,7 @@ func (r glossaryRow) entry() (glossary.Entry, error) {
 	for _, l := range []struct {
 		src string
 		dst *[]string
-	}{{r.RUVariants, &e.RUVariants}, {r.ENVariants, &e.ENVariants}, {r.ForbiddenEN, &e.ForbiddenEN}} {
+	}{{r.RUVariants, &e.RUVariants}, {r.ENVariants, &e.ENVariants}, {r.ForbiddenEN, &e.ForbiddenEN}, {r.ExcludeRU, &e.ExcludeRU}} {
 		if err := json.Unmarshal([]byte(l.src), l.dst); err != nil {
 			return e, fmt.Errorf("glossary entry %s: bad list %q: %w", r.ID, l.src, err)
 		}
@@ -200,7 +201,7 @@ func insertEntry(ctx context.Context, tx *sqlx.Tx, e glossary.Entry, who, action
 	e.Version = 1
 	if _, err := tx.NamedExecContext(ctx, `INSERT INTO glossary_entries (`+glossaryColumns+`) VALUES
 		(:id, :ru, :ru_key, :en, :ru_variants, :en_variants, :forbidden_en, :case_sensitive, :abbreviation,
-		 :domain, :note, :status, :created_by, :created_at, :updated_by, :updated_at, :version)`, toRow(e)); err != nil {
+		 :domain, :note, :status, :created_by, :created_at, :updated_by, :updated_at, :version, :ru_exclude)`, toRow(e)); err != nil {
 		return e, err
 	}
 	return e, addHistory(ctx, tx, e.ID, action, who, now, e.Version, nil, &e)
@@ -299,7 +300,7 @@ func updateEntry(ctx context.Context, tx *sqlx.Tx, cur, e glossary.Entry, who, a
 	res, err := tx.NamedExecContext(ctx, `UPDATE glossary_entries SET ru = :ru, ru_key = :ru_key, en = :en,
 		ru_variants = :ru_variants, en_variants = :en_variants, forbidden_en = :forbidden_en,
 		case_sensitive = :case_sensitive, abbreviation = :abbreviation, domain = :domain, note = :note,
-		status = :status, updated_by = :updated_by, updated_at = :updated_at, version = :version
+		ru_exclude = :ru_exclude, status = :status, updated_by = :updated_by, updated_at = :updated_at, version = :version
 		WHERE id = :id AND version = :version - 1`, toRow(e))
 	if err != nil {
 		return e, err

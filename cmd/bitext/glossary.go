@@ -49,6 +49,7 @@ type entryFlags struct {
 	RUVariants    []string `name:"ru-variant" help:"Allowed Russian variant (repeatable)."`
 	ENVariants    []string `name:"en-variant" help:"Allowed English variant (repeatable)."`
 	Forbidden     []string `name:"forbidden" help:"Forbidden English rendering (repeatable)."`
+	ExcludeRU     []string `name:"exclude-ru" help:"Russian context in which the term is something else, e.g. 'рабочая группа открытого состава по космосу' (repeatable): a match inside it is not this entry."`
 	CaseSensitive *bool    `name:"case-sensitive" help:"Match the Russian term's letter case."`
 	Abbreviation  *bool    `name:"abbreviation" help:"The Russian term is an abbreviation (matched exactly)."`
 	Domain        *string  `name:"domain" help:"Domain (subject field)."`
@@ -71,6 +72,9 @@ func (f *entryFlags) apply(e *glossary.Entry) {
 	}
 	if f.Forbidden != nil {
 		e.ForbiddenEN = f.Forbidden
+	}
+	if f.ExcludeRU != nil {
+		e.ExcludeRU = f.ExcludeRU
 	}
 	if f.CaseSensitive != nil {
 		e.CaseSensitive = *f.CaseSensitive
@@ -293,6 +297,9 @@ func printEntry(w io.Writer, e glossary.Entry, asJSON bool) error {
 	fmt.Fprintf(w, "ru variants:    %s\n", list(e.RUVariants))
 	fmt.Fprintf(w, "en variants:    %s\n", list(e.ENVariants))
 	fmt.Fprintf(w, "forbidden:      %s\n", list(e.ForbiddenEN))
+	if len(e.ExcludeRU) > 0 {
+		fmt.Fprintf(w, "not in:         %s\n", list(e.ExcludeRU))
+	}
 	fmt.Fprintf(w, "case sensitive: %t\nabbreviation:   %t\n", e.CaseSensitive, e.Abbreviation)
 	fmt.Fprintf(w, "domain:         %s\nstatus:         %s\nnote:           %s\n", e.Domain, e.Status, e.Note)
 	fmt.Fprintf(w, "created:        %s by %s\n", e.CreatedAt.Format("2006-01-02 15:04:05"), e.CreatedBy)
@@ -351,6 +358,7 @@ func describeChange(h store.GlossaryChange) string {
 	diff("ru_variants", j(b.RUVariants), j(a.RUVariants))
 	diff("en_variants", j(b.ENVariants), j(a.ENVariants))
 	diff("forbidden_en", j(b.ForbiddenEN), j(a.ForbiddenEN))
+	diff("ru_exclude", j(b.ExcludeRU), j(a.ExcludeRU))
 	diff("case_sensitive", fmt.Sprint(b.CaseSensitive), fmt.Sprint(a.CaseSensitive))
 	diff("abbreviation", fmt.Sprint(b.Abbreviation), fmt.Sprint(a.Abbreviation))
 	diff("domain", b.Domain, a.Domain)
