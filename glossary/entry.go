@@ -41,16 +41,16 @@ func ParseStatus(s string) (Status, error) {
 // Entry is one concept of the termbase: a Russian term and the English term a
 // translation must use for it.
 type Entry struct {
-	ID            string   `json:"id"`
-	RU            string   `json:"ru"` // Russian term in its dictionary (lemma) form
-	EN            string   `json:"en"` // required English term
-	RUVariants    []string `json:"ru_variants,omitempty"`
-	ENVariants    []string `json:"en_variants,omitempty"`
-	ForbiddenEN   []string `json:"forbidden_en,omitempty"`
+	ID          string   `json:"id"`
+	RU          string   `json:"ru"` // Russian term in its dictionary (lemma) form
+	EN          string   `json:"en"` // required English term
+	RUVariants  []string `json:"ru_variants,omitempty"`
+	ENVariants  []string `json:"en_variants,omitempty"`
+	ForbiddenEN []string `json:"forbidden_en,omitempty"`
 	// ExcludeRU lists Russian contexts in which the term is another body
 	// or concept of the same name («рабочая группа открытого состава по
 	// космосу» for the OEWG on ICTs): a match inside one is not the entry.
-	ExcludeRU []string `json:"ru_exclude,omitempty"`
+	ExcludeRU     []string `json:"ru_exclude,omitempty"`
 	CaseSensitive bool     `json:"case_sensitive,omitempty"`
 	Abbreviation  bool     `json:"abbreviation,omitempty"`
 	Domain        string   `json:"domain,omitempty"`
