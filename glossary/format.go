@@ -88,7 +88,7 @@ func (e *ImportError) Error() string {
 // have a header naming their columns; ru and en are required, the rest
 // optional and in any order.
 var Columns = []string{"id", "ru", "en", "ru_variants", "en_variants", "forbidden_en", "case_sensitive", "note",
-	"abbreviation", "domain", "status", "ru_exclude"}
+	"abbreviation", "domain", "status", "ru_exclude", "version"}
 
 // listSep separates the items of list columns.
 const listSep = "|"
@@ -205,6 +205,13 @@ func entryFromRecord(rec []string, col map[string]int) (Entry, []error) {
 	if e.Abbreviation, ok = parseBool(get("abbreviation")); !ok {
 		bad = append(bad, fmt.Errorf("column abbreviation: bad value %q (want true or false)", get("abbreviation")))
 	}
+	if v := strings.TrimSpace(get("version")); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			bad = append(bad, fmt.Errorf("column version: bad value %q (want the entry's version as exported, or nothing)", v))
+		}
+		e.Version = n
+	}
 	if len(rec) > len(col) {
 		bad = append(bad, fmt.Errorf("%d fields, the header has %d", len(rec), len(col)))
 	}
@@ -300,7 +307,7 @@ func Parse(r io.Reader, f Format, skipInvalid bool) ([]Entry, []RowError, error)
 func record(e Entry) []string {
 	return []string{e.ID, e.RU, e.EN, strings.Join(e.RUVariants, listSep), strings.Join(e.ENVariants, listSep),
 		strings.Join(e.ForbiddenEN, listSep), strconv.FormatBool(e.CaseSensitive), e.Note,
-		strconv.FormatBool(e.Abbreviation), e.Domain, string(e.Status), strings.Join(e.ExcludeRU, listSep)}
+		strconv.FormatBool(e.Abbreviation), e.Domain, string(e.Status), strings.Join(e.ExcludeRU, listSep), version(e.Version)}
 }
 
 func writeCSV(w io.Writer, entries []Entry) error {
@@ -385,4 +392,13 @@ func tsvReader(r io.Reader) func() ([]string, int, error) {
 		}
 		return nil, 0, io.EOF
 	}
+}
+
+// version writes an entry's version for export; an entry never stored has
+// none.
+func version(v int64) string {
+	if v <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(v, 10)
 }

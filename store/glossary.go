@@ -409,16 +409,41 @@ type ImportStats struct {
 	Added     int `json:"added"`
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
+	// Conflicts are rows exported from an older version of an entry that
+	// someone has changed since: they were not imported.
+	Conflicts []ImportConflict `json:"conflicts,omitempty"`
+}
+
+// ImportConflict is an imported row based on an older version of its
+// entry than the stored one, with both contents.
+type ImportConflict struct {
+	ID     string         `json:"id"`
+	Stored glossary.Entry `json:"stored"`
+	File   glossary.Entry `json:"file"`
+}
+
+// ImportOptions change how ImportGlossaryWith treats rows.
+type ImportOptions struct {
+	// Force imports rows based on an older version of their entry over the
+	// changes made since (otherwise they are conflicts, left alone).
+	Force bool
 }
 
 // ImportGlossary adds or updates the entries (matched by id) in one
 // transaction: either every entry is stored or none. Entries whose content
 // is unchanged are left alone (no new version).
 func (db *DB) ImportGlossary(ctx context.Context, entries []glossary.Entry, who string) (ImportStats, error) {
+	return db.ImportGlossaryWith(ctx, entries, who, ImportOptions{})
+}
+
+// ImportGlossaryWith is ImportGlossary with options. A row that carries the
+// version it was exported from (the version column) and differs from an
+// entry changed since is a conflict: listed, not imported, unless Force.
+func (db *DB) ImportGlossaryWith(ctx context.Context, entries []glossary.Entry, who string, opts ImportOptions) (ImportStats, error) {
 	var st ImportStats
 	err := db.Write(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		st, err = importEntries(ctx, tx, entries, who)
+		st, err = importEntries(ctx, tx, entries, who, opts)
 		return err
 	})
 	if err != nil {
@@ -428,7 +453,7 @@ func (db *DB) ImportGlossary(ctx context.Context, entries []glossary.Entry, who 
 }
 
 // importEntries is ImportGlossary within tx.
-func importEntries(ctx context.Context, tx *sqlx.Tx, entries []glossary.Entry, who string) (ImportStats, error) {
+func importEntries(ctx context.Context, tx *sqlx.Tx, entries []glossary.Entry, who string, opts ImportOptions) (ImportStats, error) {
 	var st ImportStats
 	err := func() error {
 		now := time.Now()
@@ -455,6 +480,10 @@ func importEntries(ctx context.Context, tx *sqlx.Tx, entries []glossary.Entry, w
 			}
 			if sameContent(cur, e) {
 				st.Unchanged++
+				continue
+			}
+			if e.Version > 0 && e.Version < cur.Version && !opts.Force {
+				st.Conflicts = append(st.Conflicts, ImportConflict{ID: e.ID, Stored: cur, File: e})
 				continue
 			}
 			if _, err := updateEntry(ctx, tx, cur, e, who, "import", now); err != nil {
@@ -487,7 +516,7 @@ func (db *DB) SeedGlossary(ctx context.Context, entries []glossary.Entry, versio
 			return err
 		}
 		if n == 0 {
-			if _, err := importEntries(ctx, tx, entries, who); err != nil {
+			if _, err := importEntries(ctx, tx, entries, who, ImportOptions{}); err != nil {
 				return err
 			}
 			imported = true

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
@@ -375,13 +376,18 @@ type GlossaryImportCmd struct {
 	File        string `arg:"" help:"CSV, TSV or TBX file ('-' for standard input)."`
 	Format      string `help:"csv, tsv or tbx (default: from the file name)." enum:",csv,tsv,tbx" default:""`
 	SkipInvalid bool   `help:"Import the good rows and report the bad ones (default: import nothing if any row is bad)."`
+	Force       bool   `help:"Import rows exported from an older version of their entry over the changes made since (default: list them as conflicts and leave the entries alone)."`
 	editorFlags
 }
 
 // Help shows the columns.
 func (c *GlossaryImportCmd) Help() string {
 	return `CSV and TSV files start with a header naming their columns:
-  id,ru,en,ru_variants,en_variants,forbidden_en,case_sensitive,note[,abbreviation,domain,status]
+  id,ru,en,ru_variants,en_variants,forbidden_en,case_sensitive,note[,abbreviation,domain,status,ru_exclude,version]
+An export carries each entry's version: a row whose version is older than
+the stored entry's, and whose content differs, was exported before someone
+changed the entry; it is a conflict, listed with both contents and not
+imported (exit code 1), unless --force.
 ru and en are required; lists are separated by '|'; a missing id is generated.
 TBX: TBX-Basic, v2 (martif) or v3 (tbx).
 
@@ -422,22 +428,49 @@ func (c *GlossaryImportCmd) Run(app *App) error {
 		return err
 	}
 	defer db.Close()
-	st, err := db.ImportGlossary(app.Ctx, entries, c.who())
+	st, err := db.ImportGlossaryWith(app.Ctx, entries, c.who(), store.ImportOptions{Force: c.Force})
 	if err != nil {
 		return err
 	}
+	for _, cf := range st.Conflicts {
+		fmt.Fprintf(app.Stderr, "conflict: %s was changed to version %d by %s at %s since this file was exported (version %d); not imported:\n  stored: %s\n  file:   %s\n",
+			cf.ID, cf.Stored.Version, cf.Stored.UpdatedBy, cf.Stored.UpdatedAt.Format("2006-01-02 15:04"), cf.File.Version,
+			entryLine(cf.Stored), entryLine(cf.File))
+	}
 	if c.JSON {
 		if err := json.NewEncoder(app.Stdout).Encode(map[string]any{"added": st.Added, "updated": st.Updated,
-			"unchanged": st.Unchanged, "invalid": len(bad)}); err != nil {
+			"unchanged": st.Unchanged, "invalid": len(bad), "conflicts": st.Conflicts}); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintf(app.Stdout, "%s: %d added, %d updated, %d unchanged, %d invalid\n", c.File, st.Added, st.Updated, st.Unchanged, len(bad))
+		fmt.Fprintf(app.Stdout, "%s: %d added, %d updated, %d unchanged, %d invalid, %d conflicts\n", c.File, st.Added, st.Updated, st.Unchanged, len(bad), len(st.Conflicts))
 	}
 	if len(bad) > 0 {
 		return partialError("glossary import %s: %d bad row(s) skipped", c.File, len(bad))
 	}
+	if len(st.Conflicts) > 0 {
+		return partialError("glossary import %s: %d entr(ies) changed since the file was exported were left alone (export again and redo the edits, or --force to overwrite them)", c.File, len(st.Conflicts))
+	}
 	return nil
+}
+
+// entryLine is an entry's content on one line, for conflicts.
+func entryLine(e glossary.Entry) string {
+	parts := []string{e.RU + " → " + e.EN}
+	if len(e.ENVariants) > 0 {
+		parts = append(parts, "variants "+strings.Join(e.ENVariants, "|"))
+	}
+	if len(e.ForbiddenEN) > 0 {
+		parts = append(parts, "forbidden "+strings.Join(e.ForbiddenEN, "|"))
+	}
+	if len(e.RUVariants) > 0 {
+		parts = append(parts, "ru variants "+strings.Join(e.RUVariants, "|"))
+	}
+	if e.Note != "" {
+		parts = append(parts, "note "+strconv.Quote(e.Note))
+	}
+	parts = append(parts, string(e.Status))
+	return strings.Join(parts, "; ")
 }
 
 // GlossaryExportCmd exports the glossary.

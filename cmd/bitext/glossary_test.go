@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,5 +193,51 @@ func TestGlossaryMatchCheckBadInput(t *testing.T) {
 				t.Errorf("exit %d, want %d; output should contain %q:\n%s%s", code, tc.code, tc.want, out, errOut)
 			}
 		})
+	}
+}
+
+// TestGlossaryImportOlderExport: export, a colleague edits an entry, the
+// older export is imported: the colleague's edit stays, the row is listed
+// as a conflict with both contents and the import exits 1; --force
+// overwrites it.
+func TestGlossaryImportOlderExport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	old := filepath.Join(dir, "old.csv")
+	if code, _, errb := cli(t, "", "--db", db, "glossary", "export", "-o", old); code != 0 {
+		t.Fatalf("export: %d %s", code, errb)
+	}
+	show := func() (int64, string) {
+		t.Helper()
+		code, out, errb := cli(t, "", "--db", db, "glossary", "show", "--json", "mod")
+		if code != 0 {
+			t.Fatalf("show: %d %s", code, errb)
+		}
+		var e struct {
+			Version int64  `json:"version"`
+			Note    string `json:"note"`
+		}
+		if err := json.Unmarshal([]byte(out), &e); err != nil {
+			t.Fatal(err)
+		}
+		return e.Version, e.Note
+	}
+	v, _ := show()
+	if code, _, errb := cli(t, "", "--db", db, "glossary", "edit", "--version", fmt.Sprint(v), "--note", "the colleague's note", "mod"); code != 0 {
+		t.Fatalf("edit: %d %s", code, errb)
+	}
+	code, out, errb := cli(t, "", "--db", db, "glossary", "import", old)
+	if code != exitPartial || !strings.Contains(out, "1 conflicts") || !strings.Contains(errb, "conflict: mod") ||
+		!strings.Contains(errb, "the colleague's note") {
+		t.Errorf("import of the older export: exit %d\n%s\n%s", code, out, errb)
+	}
+	if _, note := show(); note != "the colleague's note" {
+		t.Errorf("the colleague's edit was reverted: note %q", note)
+	}
+	if code, _, errb := cli(t, "", "--db", db, "glossary", "import", "--force", old); code != 0 {
+		t.Fatalf("import --force: %d %s", code, errb)
+	}
+	if _, note := show(); note != "" {
+		t.Errorf("--force did not import the file's row: note %q", note)
 	}
 }

@@ -344,6 +344,10 @@ func loadGlossary(app *App, db *store.DB, file string) (*pipeline.Glossary, erro
 			return nil, fmt.Errorf("--glossary %s: %w", file, err)
 		}
 		app.Log.Debug("glossary imported", "file", file, "added", st.Added, "updated", st.Updated, "unchanged", st.Unchanged)
+		for _, cf := range st.Conflicts {
+			app.Log.Warn("--glossary: an entry changed since the file was exported was left as stored (import it with 'bitext glossary import --force' to overwrite)",
+				"file", file, "id", cf.ID, "stored_version", cf.Stored.Version, "file_version", cf.File.Version)
+		}
 	}
 	entries, err := db.GlossaryEntries(app.Ctx, store.GlossaryFilter{})
 	if err != nil {
