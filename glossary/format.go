@@ -1,6 +1,8 @@
 package glossary
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -98,7 +100,14 @@ const listSep = "|"
 func Read(r io.Reader, f Format) ([]Row, error) {
 	switch f {
 	case CSV:
-		return readDelimited(r, ',')
+		// Spreadsheets in many locales save CSV with semicolons: the
+		// header line tells.
+		br := bufio.NewReader(r)
+		head, _ := br.Peek(4096)
+		if line, _, _ := bytes.Cut(head, []byte("\n")); bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
+			return readDelimited(br, ';')
+		}
+		return readDelimited(br, ',')
 	case TSV:
 		return readDelimited(r, '\t')
 	case TBX:
@@ -126,6 +135,7 @@ func readDelimited(r io.Reader, comma rune) ([]Row, error) {
 		records = tsvReader(r)
 	} else {
 		cr := csv.NewReader(r)
+		cr.Comma = comma
 		cr.FieldsPerRecord = -1
 		cr.ReuseRecord = false
 		records = func() ([]string, int, error) {
@@ -181,7 +191,7 @@ func readDelimited(r io.Reader, comma rune) ([]Row, error) {
 func entryFromRecord(rec []string, col map[string]int) (Entry, []error) {
 	get := func(name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
-			return rec[i]
+			return undefuse(rec[i])
 		}
 		return ""
 	}
@@ -304,6 +314,27 @@ func Parse(r io.Reader, f Format, skipInvalid bool) ([]Entry, []RowError, error)
 	return good, bad, nil
 }
 
+// formulaStart holds the first characters with which a spreadsheet takes a
+// cell for a formula (and runs it): exported cells starting with one get a
+// leading apostrophe, which spreadsheets hide and import takes off again.
+const formulaStart = "=+-@\t\r"
+
+// defuse escapes a cell a spreadsheet would run as a formula.
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune(formulaStart, rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// undefuse takes off the apostrophe defuse put on.
+func undefuse(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune(formulaStart, rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
 func record(e Entry) []string {
 	return []string{e.ID, e.RU, e.EN, strings.Join(e.RUVariants, listSep), strings.Join(e.ENVariants, listSep),
 		strings.Join(e.ForbiddenEN, listSep), strconv.FormatBool(e.CaseSensitive), e.Note,
@@ -316,7 +347,11 @@ func writeCSV(w io.Writer, entries []Entry) error {
 		return err
 	}
 	for _, e := range entries {
-		if err := cw.Write(record(e)); err != nil {
+		rec := record(e)
+		for i := range rec {
+			rec[i] = defuse(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("write entry %s: %w", e.ID, err)
 		}
 	}
@@ -359,7 +394,7 @@ func writeTSV(w io.Writer, entries []Entry) error {
 	for _, e := range entries {
 		rec := record(e)
 		for i := range rec {
-			rec[i] = tsvEscaper.Replace(rec[i])
+			rec[i] = tsvEscaper.Replace(defuse(rec[i]))
 		}
 		if _, err := io.WriteString(w, strings.Join(rec, "\t")+"\n"); err != nil {
 			return fmt.Errorf("write entry %s: %w", e.ID, err)

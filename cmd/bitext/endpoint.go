@@ -258,7 +258,11 @@ func readGlossaryFile(path string) ([]glossary.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries, _, err := glossary.Parse(f, format, false)
+	r, err := decodeTable(f, format, path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	entries, _, err := glossary.Parse(r, format, false)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // runCLI runs bitext in-process with a fresh database per test.
@@ -239,5 +241,59 @@ func TestGlossaryImportOlderExport(t *testing.T) {
 	}
 	if _, note := show(); note != "" {
 		t.Errorf("--force did not import the file's row: note %q", note)
+	}
+}
+
+// TestGlossaryFilesFromSpreadsheets: a semicolon-separated CSV saved in
+// windows-1251 with a BOM-less header imports; cells a spreadsheet would
+// run as formulas are exported with a leading apostrophe and come back
+// as they were.
+func TestGlossaryFilesFromSpreadsheets(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	csv1251, err := charmap.Windows1251.NewEncoder().String("id;ru;en;forbidden_en;note\nsanctions;односторонние санкции;unilateral sanctions;one-sided sanctions;Термин ООН\nformula;формула;=SUM(A1:A2);@risk|+1;-не трогать\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "terms.csv")
+	if err := os.WriteFile(path, []byte(csv1251), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errb := cli(t, "", "--db", db, "glossary", "import", path); code != 0 || !strings.Contains(out, "2 added") {
+		t.Fatalf("import: %d\n%s\n%s", code, out, errb)
+	}
+	code, out, _ := cli(t, "", "--db", db, "glossary", "show", "--json", "sanctions")
+	if code != 0 || !strings.Contains(out, "односторонние санкции") || !strings.Contains(out, "Термин ООН") {
+		t.Errorf("show sanctions: %s", out)
+	}
+	export := filepath.Join(dir, "out.csv")
+	if code, _, errb := cli(t, "", "--db", db, "glossary", "export", "-o", export); code != 0 {
+		t.Fatalf("export: %s", errb)
+	}
+	b, err := os.ReadFile(export)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"'=SUM(A1:A2)", "'@risk|+1", "'-не трогать"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("export lacks the defused cell %q:\n%s", want, b)
+		}
+	}
+	// Importing the export into a new database gives the cells back.
+	db2 := filepath.Join(dir, "t2.db")
+	if code, _, errb := cli(t, "", "--db", db2, "glossary", "import", export); code != 0 {
+		t.Fatalf("import of the export: %s", errb)
+	}
+	code, out, _ = cli(t, "", "--db", db2, "glossary", "show", "--json", "formula")
+	var e struct {
+		EN        string   `json:"en"`
+		Forbidden []string `json:"forbidden_en"`
+		Note      string   `json:"note"`
+	}
+	if err := json.Unmarshal([]byte(out), &e); err != nil || code != 0 {
+		t.Fatalf("show formula: %v %s", err, out)
+	}
+	if e.EN != "=SUM(A1:A2)" || len(e.Forbidden) != 2 || e.Forbidden[0] != "@risk" || e.Note != "-не трогать" {
+		t.Errorf("round trip: %+v", e)
 	}
 }
