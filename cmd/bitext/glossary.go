@@ -504,7 +504,7 @@ func entryLine(e glossary.Entry) string {
 
 // GlossaryExportCmd exports the glossary.
 type GlossaryExportCmd struct {
-	Format     string `help:"csv, tsv or tbx." enum:"csv,tsv,tbx" default:"csv"`
+	Format     string `help:"csv, tsv or tbx (default: from the -o file's extension, else csv)." enum:",csv,tsv,tbx" default:""`
 	TBXVersion int    `name:"tbx-version" help:"TBX version: 2 (martif) or 3." enum:"2,3" default:"2"`
 	Output     string `short:"o" help:"Output file (default: standard output)." default:"-"`
 	Status     string `help:"Only entries with this status." enum:",preferred,admitted,deprecated" default:""`
@@ -530,10 +530,18 @@ func (c *GlossaryExportCmd) Run(app *App) error {
 		}
 		w = file
 	}
-	if c.Format == "tbx" {
+	name := ""
+	if c.Output != "-" {
+		name = c.Output
+	}
+	format, ferr := glossary.ParseFormat(c.Format, name)
+	if ferr != nil {
+		return usageErrorf("glossary export: %v", ferr)
+	}
+	if format == glossary.TBX {
 		err = glossary.WriteTBX(w, es, c.TBXVersion)
 	} else {
-		err = glossary.Write(w, glossary.Format(c.Format), es)
+		err = glossary.Write(w, format, es)
 	}
 	if file != nil {
 		if cerr := file.Close(); err == nil {
@@ -543,7 +551,7 @@ func (c *GlossaryExportCmd) Run(app *App) error {
 	if err != nil {
 		return fmt.Errorf("glossary export: %w", err)
 	}
-	app.Log.Info("glossary exported", "entries", len(es), "format", c.Format)
+	app.Log.Info("glossary exported", "entries", len(es), "format", format)
 	return nil
 }
 

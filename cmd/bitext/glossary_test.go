@@ -297,3 +297,19 @@ func TestGlossaryFilesFromSpreadsheets(t *testing.T) {
 		t.Errorf("round trip: %+v", e)
 	}
 }
+
+// TestGlossaryExportFormatFromName: -o FILE.tbx writes TBX, FILE.tsv TSV.
+func TestGlossaryExportFormatFromName(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	for name, want := range map[string]string{"g.tbx": "<martif", "g.tsv": "id\tru\ten", "g.csv": "id,ru,en"} {
+		out := filepath.Join(dir, name)
+		if code, _, errb := cli(t, "", "--db", db, "glossary", "export", "-o", out); code != 0 {
+			t.Fatalf("export -o %s: %s", name, errb)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil || !strings.Contains(string(b[:min(len(b), 200)]), want) {
+			t.Errorf("export -o %s: %v %.80q, want %q", name, err, b, want)
+		}
+	}
+}
