@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -142,7 +143,43 @@ type GlossaryEditCmd struct {
 	ID      string `arg:"" help:"Entry id."`
 	Version int64  `help:"The version you are editing (from show); a newer stored version is a conflict. Default: the current one."`
 	entryFlags
+	listEdits
 	editorFlags
+}
+
+// listEdits add or remove single items of an entry's lists, where
+// --ru-variant, --en-variant, --forbidden and --exclude-ru replace the list.
+type listEdits struct {
+	AddRUVariant    []string `name:"add-ru-variant" help:"Add one Russian variant (repeatable)."`
+	RemoveRUVariant []string `name:"remove-ru-variant" help:"Remove one Russian variant (repeatable)."`
+	AddENVariant    []string `name:"add-en-variant" help:"Add one English variant (repeatable)."`
+	RemoveENVariant []string `name:"remove-en-variant" help:"Remove one English variant (repeatable)."`
+	AddForbidden    []string `name:"add-forbidden" help:"Add one forbidden rendering (repeatable)."`
+	RemoveForbidden []string `name:"remove-forbidden" help:"Remove one forbidden rendering (repeatable)."`
+}
+
+// apply changes the lists of e; removing an item the list lacks is an
+// error naming the list's items.
+func (l *listEdits) apply(e *glossary.Entry) error {
+	for _, c := range []struct {
+		name        string
+		list        *[]string
+		add, remove []string
+	}{
+		{"Russian variants", &e.RUVariants, l.AddRUVariant, l.RemoveRUVariant},
+		{"English variants", &e.ENVariants, l.AddENVariant, l.RemoveENVariant},
+		{"forbidden renderings", &e.ForbiddenEN, l.AddForbidden, l.RemoveForbidden},
+	} {
+		for _, r := range c.remove {
+			i := slices.IndexFunc(*c.list, func(x string) bool { return strings.EqualFold(strings.TrimSpace(x), strings.TrimSpace(r)) })
+			if i < 0 {
+				return usageErrorf("%s has no %q among its %s (%s)", e.ID, r, c.name, strings.Join(*c.list, " | "))
+			}
+			*c.list = slices.Delete(*c.list, i, i+1)
+		}
+		*c.list = append(*c.list, c.add...)
+	}
+	return nil
 }
 
 // Run edits the entry.
@@ -159,7 +196,10 @@ func (c *GlossaryEditCmd) Run(app *App) error {
 	if c.Version != 0 {
 		e.Version = c.Version
 	}
-	c.apply(&e)
+	c.entryFlags.apply(&e)
+	if err := c.listEdits.apply(&e); err != nil {
+		return err
+	}
 	e, err = db.UpdateGlossaryEntry(app.Ctx, e, c.who())
 	if err != nil {
 		return err

@@ -313,3 +313,28 @@ func TestGlossaryExportFormatFromName(t *testing.T) {
 		}
 	}
 }
+
+// TestGlossaryEditOneItem: edit adds or removes one variant or forbidden
+// rendering without restating the list; removing one it lacks is refused.
+func TestGlossaryEditOneItem(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	code, out, errb := cli(t, "", "--db", db, "glossary", "edit", "--json", "mod", "--add-forbidden", "Defence Ministry of Russia",
+		"--remove-forbidden", "minoborony", "--add-en-variant", "MoD", "--remove-en-variant", "Defense Ministry")
+	if code != 0 {
+		t.Fatalf("edit: %d %s", code, errb)
+	}
+	var e struct {
+		ENVariants []string `json:"en_variants"`
+		Forbidden  []string `json:"forbidden_en"`
+	}
+	if err := json.Unmarshal([]byte(out), &e); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(e.Forbidden, "|") != "Ministry of Defence Affairs|Defence Ministry of Russia" ||
+		strings.Join(e.ENVariants, "|") != "Defence Ministry|Ministry of Defense|MoD" {
+		t.Errorf("after the edit: %+v", e)
+	}
+	if code, _, errb := cli(t, "", "--db", db, "glossary", "edit", "mod", "--remove-forbidden", "no such"); code != exitUsage || !strings.Contains(errb, "Defence Ministry of Russia") {
+		t.Errorf("removing a missing item: exit %d %s", code, errb)
+	}
+}
