@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/term"
 	"io"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"unicode/utf8"
 
 	"github.com/bitext/bitext/glossary"
@@ -273,7 +273,77 @@ type GlossaryListCmd struct {
 	Text   string `help:"Only entries whose terms, variants, id or note contain this text."`
 	Status string `help:"Only entries with this status." enum:",preferred,admitted,deprecated" default:""`
 	Domain string `help:"Only entries of this domain."`
-	JSON   bool   `help:"Print one JSON object per entry."`
+	JSON   bool   `help:"Print one JSON object per entry (every field)."`
+	// Columns and Width shape the table.
+	Columns []string `help:"Columns to show: id, ru, en, status, domain, version, ru_variants, en_variants, forbidden, note, updated." default:"id,ru,en,status,version" sep:","`
+	Width   int      `help:"Fit the table in this many columns, cutting long cells with … (default: the terminal's width, or 100; 0: never cut)." default:"-1"`
+}
+
+// listColumns are the columns glossary list can show.
+var listColumns = map[string]struct {
+	title string
+	value func(glossary.Entry) string
+}{
+	"id":          {"ID", func(e glossary.Entry) string { return e.ID }},
+	"ru":          {"RUSSIAN", func(e glossary.Entry) string { return e.RU }},
+	"en":          {"ENGLISH", func(e glossary.Entry) string { return e.EN }},
+	"status":      {"STATUS", func(e glossary.Entry) string { return string(e.Status) }},
+	"domain":      {"DOMAIN", func(e glossary.Entry) string { return e.Domain }},
+	"version":     {"V", func(e glossary.Entry) string { return strconv.FormatInt(e.Version, 10) }},
+	"ru_variants": {"RU VARIANTS", func(e glossary.Entry) string { return strings.Join(e.RUVariants, " | ") }},
+	"en_variants": {"EN VARIANTS", func(e glossary.Entry) string { return strings.Join(e.ENVariants, " | ") }},
+	"forbidden":   {"FORBIDDEN", func(e glossary.Entry) string { return strings.Join(e.ForbiddenEN, " | ") }},
+	"note":        {"NOTE", func(e glossary.Entry) string { return e.Note }},
+	"updated":     {"UPDATED", func(e glossary.Entry) string { return e.UpdatedAt.Format("2006-01-02") + " " + e.UpdatedBy }},
+}
+
+// writeTable writes rows (the first is the header) in columns two spaces
+// apart, fitting width runes (0: no limit) by cutting the widest cells.
+func writeTable(w io.Writer, rows [][]string, width int) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	n := len(rows[0])
+	widths := make([]int, n)
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	if width > 0 {
+		avail := width - 2*(n-1)
+		for {
+			total, widest := 0, 0
+			for i, x := range widths {
+				total += x
+				if x > widths[widest] {
+					widest = i
+				}
+			}
+			if total <= avail || widths[widest] <= 6 {
+				break
+			}
+			widths[widest]--
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.Reset()
+		for i, c := range r {
+			if utf8.RuneCountInString(c) > widths[i] {
+				c = string([]rune(c)[:widths[i]-1]) + "…"
+			}
+			b.WriteString(c)
+			if i < n-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+2))
+			}
+		}
+		b.WriteByte('\n')
+		if _, err := io.WriteString(w, b.String()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Run lists.
@@ -296,12 +366,32 @@ func (c *GlossaryListCmd) Run(app *App) error {
 		}
 		return nil
 	}
-	tw := tabwriter.NewWriter(app.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tRUSSIAN\tENGLISH\tSTATUS\tDOMAIN\tV")
-	for _, e := range es {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", e.ID, e.RU, e.EN, e.Status, e.Domain, e.Version)
+	var header []string
+	for _, c := range c.Columns {
+		col, ok := listColumns[strings.ToLower(strings.TrimSpace(c))]
+		if !ok {
+			return usageErrorf("glossary list --columns: unknown column %q (know: id, ru, en, status, domain, version, ru_variants, en_variants, forbidden, note, updated)", c)
+		}
+		header = append(header, col.title)
 	}
-	if err := tw.Flush(); err != nil {
+	rows := [][]string{header}
+	for _, e := range es {
+		row := make([]string, 0, len(c.Columns))
+		for _, name := range c.Columns {
+			row = append(row, oneLine(listColumns[strings.ToLower(strings.TrimSpace(name))].value(e)))
+		}
+		rows = append(rows, row)
+	}
+	width := c.Width
+	if width < 0 {
+		width = 100
+		if f, ok := app.Stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 20 {
+				width = w
+			}
+		}
+	}
+	if err := writeTable(app.Stdout, rows, width); err != nil {
 		return err
 	}
 	fmt.Fprintf(app.Stderr, "%d entries\n", len(es))
@@ -792,3 +882,6 @@ func (c *GlossaryCheckCmd) Run(app *App) error {
 	}
 	return nil
 }
+
+// oneLine puts a cell on one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

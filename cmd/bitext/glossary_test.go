@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 )
@@ -336,5 +337,31 @@ func TestGlossaryEditOneItem(t *testing.T) {
 	}
 	if code, _, errb := cli(t, "", "--db", db, "glossary", "edit", "mod", "--remove-forbidden", "no such"); code != exitUsage || !strings.Contains(errb, "Defence Ministry of Russia") {
 		t.Errorf("removing a missing item: exit %d %s", code, errb)
+	}
+}
+
+// TestGlossaryListFits: the table fits 100 columns (in characters, Russian
+// included), cutting long cells with …; --columns chooses what it shows.
+func TestGlossaryListFits(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	code, out, errb := cli(t, "", "--db", db, "glossary", "list")
+	if code != 0 {
+		t.Fatalf("list: %d %s", code, errb)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) < 50 || !strings.Contains(out, "…") {
+		t.Fatalf("list: %d lines, none cut:\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		if n := utf8.RuneCountInString(l); n > 100 {
+			t.Errorf("%d characters: %s", n, l)
+		}
+	}
+	code, out, _ = cli(t, "", "--db", db, "glossary", "list", "--columns", "id,forbidden", "--width", "0", "--text", "МИБ")
+	if code != 0 || !strings.HasPrefix(out, "ID") || !strings.Contains(out, "IIB | IIS") {
+		t.Errorf("list --columns id,forbidden: %s", out)
+	}
+	if code, _, errb := cli(t, "", "--db", db, "glossary", "list", "--columns", "colour"); code != exitUsage || !strings.Contains(errb, "colour") {
+		t.Errorf("unknown column: %d %s", code, errb)
 	}
 }
