@@ -818,3 +818,35 @@ func TestExcludedContexts(t *testing.T) {
 		}
 	}
 }
+
+// TestDeprecatedRenderingIsForbidden: deprecating an entry makes what it
+// rendered forbidden where a live entry applies to the same Russian term.
+func TestDeprecatedRenderingIsForbidden(t *testing.T) {
+	es := []Entry{
+		{ID: "old", RU: "МИБ", EN: "IIS", Abbreviation: true, Status: Deprecated},
+		{ID: "new", RU: "МИБ", EN: "international information security", Abbreviation: true},
+		{ID: "gone", RU: "киберпространство", EN: "cyber space", Status: Deprecated},
+	}
+	m, err := NewMatcher(es)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := NewVerifier(es)
+	for _, c := range []struct {
+		ru, en string
+		want   []string
+	}{
+		{"Вопросы МИБ обсуждались.", "IIS issues were discussed.", []string{"forbidden:new"}}, // once, as forbidden
+		{"Вопросы МИБ обсуждались.", "International information security issues were discussed.", nil},
+		{"Киберпространство обсуждалось.", "Cyber space was discussed.", nil}, // no live entry: nothing imposed
+	} {
+		var got []string
+		for _, x := range v.Verify(m.Match(c.ru), c.en) {
+			got = append(got, string(x.Kind)+":"+x.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q: %v, want %v", c.en, got, c.want)
+		}
+	}
+}

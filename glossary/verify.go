@@ -169,16 +169,46 @@ type Verifier struct {
 	renderings [][]string
 }
 
-// NewVerifier builds a verifier over the entries (deprecated ones are left
-// out).
+// NewVerifier builds a verifier over the entries. A deprecated entry is
+// not required; what it rendered becomes forbidden where a live entry
+// applies to the same Russian term (a termbase's deprecated term: «МИБ»
+// once rendered "IIS", now "international information security").
 func NewVerifier(entries []Entry) *Verifier {
 	v := &Verifier{byID: make(map[string]int), first: make(map[string][]int32), owners: make(map[string]int)}
+	var deprecated []Entry
 	for _, e := range entries {
 		if e.Status == Deprecated {
+			deprecated = append(deprecated, e)
 			continue
 		}
 		v.byID[e.ID] = len(v.entries)
 		v.entries = append(v.entries, e)
+	}
+	if len(deprecated) > 0 {
+		live := make(map[string]int, len(v.entries))
+		for i, e := range v.entries {
+			live[fold(e.RU)] = i
+		}
+		for _, d := range deprecated {
+			i, ok := live[fold(d.RU)]
+			if !ok {
+				continue
+			}
+			e := &v.entries[i]
+			allowed := map[string]bool{}
+			for _, t := range append([]string{e.EN}, e.ENVariants...) {
+				allowed[strings.Join(enKeys(t, false), " ")] = true
+			}
+			extra := []string(nil)
+			for _, t := range append([]string{d.EN}, d.ENVariants...) {
+				if k := strings.Join(enKeys(t, false), " "); k != "" && !allowed[k] && !slices.Contains(e.ForbiddenEN, t) {
+					extra = append(extra, t)
+				}
+			}
+			if len(extra) > 0 {
+				e.ForbiddenEN = append(slices.Clip(e.ForbiddenEN), extra...)
+			}
+		}
 	}
 	allowed := make(map[string]bool)
 	v.renderings = make([][]string, len(v.entries))
