@@ -126,6 +126,11 @@ type DocReport struct {
 	Segments    map[string]int `json:"segments,omitempty"` // by state
 	FromMemory  int            `json:"from_memory,omitempty"`
 	Retranslate int            `json:"retranslated_for_glossary,omitempty"`
+	// Rechecked counts finished segments checked again because entries
+	// they use changed; RetranslateFor names the entries whose change
+	// made some of them be translated again.
+	Rechecked      int      `json:"rechecked_for_glossary,omitempty"`
+	RetranslateFor []string `json:"retranslated_for_entries,omitempty"`
 	Terms       int            `json:"terms"`
 	TermsOK     int            `json:"terms_ok"`
 	TermSuccess *float64       `json:"term_success,omitempty"`
@@ -513,10 +518,18 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 			// The glossary changed: re-check, and translate again only if
 			// the entries of this sentence changed and the English no
 			// longer passes.
-			if again, err := j.recheck(ctx, s, h, sig, gver); err != nil {
+			if s.TermSig != sig && j.Glossary != nil {
+				dr.Rechecked++
+			}
+			if again, ids, err := j.recheck(ctx, s, h, sig, gver); err != nil {
 				return fail(err)
 			} else if again {
 				dr.Retranslate++
+				for _, id := range ids {
+					if !slices.Contains(dr.RetranslateFor, id) {
+						dr.RetranslateFor = append(dr.RetranslateFor, id)
+					}
+				}
 				todo = append(todo, s)
 			}
 			continue
@@ -647,12 +660,13 @@ func (j *Job) signature(h []translate.TermHit) string {
 }
 
 // recheck verifies a finished segment against a changed glossary. It
-// returns true when the segment must be translated again.
-func (j *Job) recheck(ctx context.Context, s *store.Segment, h []translate.TermHit, sig, gver string) (bool, error) {
+// returns true when the segment must be translated again, with the
+// entries it no longer satisfies.
+func (j *Job) recheck(ctx context.Context, s *store.Segment, h []translate.TermHit, sig, gver string) (bool, []string, error) {
 	if s.TermSig == sig || j.Glossary == nil {
 		// Its entries did not change: only the version moves on.
 		s.GlossaryVersion = gver
-		return false, j.Store.SaveSegment(ctx, s, nil)
+		return false, nil, j.Store.SaveSegment(ctx, s, nil)
 	}
 	vs := j.Glossary.Verify(s.Source, h, s.Target)
 	text := s.Target
@@ -660,11 +674,15 @@ func (j *Job) recheck(ctx context.Context, s *store.Segment, h []translate.TermH
 		text, vs = j.Glossary.Repair(s.Target, vs)
 	}
 	if len(vs) > 0 {
-		return true, nil
+		ids := make([]string, 0, len(vs))
+		for _, v := range vs {
+			ids = append(ids, v.TermID)
+		}
+		return true, ids, nil
 	}
 	s.Target, s.State, s.Violations = text, store.SegVerified, "[]"
 	s.TermSig, s.Terms, s.GlossaryVersion = sig, termsJSON(h), gver
-	return false, j.Store.SaveSegment(ctx, s, nil)
+	return false, nil, j.Store.SaveSegment(ctx, s, nil)
 }
 
 // key is the translation memory key of a segment.

@@ -504,8 +504,8 @@ func TestRunGlossaryChange(t *testing.T) {
 	if len(want) == 0 || !slices.Equal(sent, want) {
 		t.Errorf("re-run sent %d segments %q, want the %d with the changed term", len(sent), sent, len(want))
 	}
-	if rep2.Documents[0].Retranslate != len(want) {
-		t.Errorf("report: %d re-translated, want %d", rep2.Documents[0].Retranslate, len(want))
+	if d := rep2.Documents[0]; d.Retranslate != len(want) || d.Rechecked != len(want) || !slices.Equal(d.RetranslateFor, []string{"un"}) {
+		t.Errorf("report: %d re-checked, %d re-translated because of %v; want %d, %d, [un]", d.Rechecked, d.Retranslate, d.RetranslateFor, len(want), len(want))
 	}
 	for i, s := range after {
 		switch {
@@ -522,6 +522,18 @@ func TestRunGlossaryChange(t *testing.T) {
 	e.run(e.job(srv, jobOptions{batch: 4}), a)
 	if srv.Calls() != calls {
 		t.Errorf("third run made %d calls", srv.Calls()-calls)
+	}
+	// Changing only the entry's note pays for nothing.
+	if ent, err = e.db.GlossaryEntry(ctx, "un"); err != nil {
+		t.Fatal(err)
+	}
+	ent.Note = "a note for translators only"
+	if _, err := e.db.UpdateGlossaryEntry(ctx, ent, "test"); err != nil {
+		t.Fatal(err)
+	}
+	rep4 := e.run(e.job(srv, jobOptions{batch: 4}), a)
+	if srv.Calls() != calls || rep4.Documents[0].Retranslate != 0 {
+		t.Errorf("a note change made %d calls, %d re-translations", srv.Calls()-calls, rep4.Documents[0].Retranslate)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -466,6 +467,24 @@ func printSummary(w io.Writer, rep *pipeline.Report, reportPath string, cfg endp
 		fmt.Fprintf(w, "\nglossary: %s; %d entries, version %s", rep.GlossarySource, rep.GlossaryEntries, rep.GlossaryVersion)
 	} else {
 		fmt.Fprintf(w, "\nglossary: none (terms are not enforced; import one with --glossary or 'bitext glossary import')")
+	}
+	rechecked, again := 0, 0
+	var because []string
+	for _, d := range rep.Documents {
+		rechecked += d.Rechecked
+		again += d.Retranslate
+		for _, id := range d.RetranslateFor {
+			if !slices.Contains(because, id) {
+				because = append(because, id)
+			}
+		}
+	}
+	if rechecked > 0 {
+		fmt.Fprintf(w, "\nglossary changes: %d finished segment(s) checked again, %d translated again", rechecked, again)
+		if len(because) > 0 {
+			slices.Sort(because)
+			fmt.Fprintf(w, " because of %s", strings.Join(because, ", "))
+		}
 	}
 	fmt.Fprintf(w, "\n%d documents", len(rep.Documents))
 	if len(rep.Segments) > 0 {
