@@ -49,10 +49,10 @@ func (c *GlossaryCmd) Help() string {
 type entryFlags struct {
 	RU            string   `name:"ru" help:"Russian term (lemma form)."`
 	EN            string   `name:"en" help:"Required English term."`
-	RUVariants    []string `name:"ru-variant" help:"Allowed Russian variant (repeatable)."`
-	ENVariants    []string `name:"en-variant" help:"Allowed English variant (repeatable)."`
-	Forbidden     []string `name:"forbidden" help:"Forbidden English rendering (repeatable)."`
-	ExcludeRU     []string `name:"exclude-ru" help:"Russian context in which the term is something else, e.g. 'рабочая группа открытого состава по космосу' (repeatable): a match inside it is not this entry."`
+	RUVariants    []string `name:"ru-variant" help:"Allowed Russian variant (repeatable)." sep:"none"`
+	ENVariants    []string `name:"en-variant" help:"Allowed English variant (repeatable)." sep:"none"`
+	Forbidden     []string `name:"forbidden" help:"Forbidden English rendering (repeatable)." sep:"none"`
+	ExcludeRU     []string `name:"exclude-ru" help:"Russian context in which the term is something else, e.g. 'рабочая группа открытого состава по космосу' (repeatable): a match inside it is not this entry." sep:"none"`
 	CaseSensitive *bool    `name:"case-sensitive" help:"Match the Russian term's letter case."`
 	Abbreviation  *bool    `name:"abbreviation" help:"The Russian term is an abbreviation (matched exactly)."`
 	Domain        *string  `name:"domain" help:"Domain (subject field)."`
@@ -150,12 +150,12 @@ type GlossaryEditCmd struct {
 // listEdits add or remove single items of an entry's lists, where
 // --ru-variant, --en-variant, --forbidden and --exclude-ru replace the list.
 type listEdits struct {
-	AddRUVariant    []string `name:"add-ru-variant" help:"Add one Russian variant (repeatable)."`
-	RemoveRUVariant []string `name:"remove-ru-variant" help:"Remove one Russian variant (repeatable)."`
-	AddENVariant    []string `name:"add-en-variant" help:"Add one English variant (repeatable)."`
-	RemoveENVariant []string `name:"remove-en-variant" help:"Remove one English variant (repeatable)."`
-	AddForbidden    []string `name:"add-forbidden" help:"Add one forbidden rendering (repeatable)."`
-	RemoveForbidden []string `name:"remove-forbidden" help:"Remove one forbidden rendering (repeatable)."`
+	AddRUVariant    []string `name:"add-ru-variant" help:"Add one Russian variant (repeatable)." sep:"none"`
+	RemoveRUVariant []string `name:"remove-ru-variant" help:"Remove one Russian variant (repeatable)." sep:"none"`
+	AddENVariant    []string `name:"add-en-variant" help:"Add one English variant (repeatable)." sep:"none"`
+	RemoveENVariant []string `name:"remove-en-variant" help:"Remove one English variant (repeatable)." sep:"none"`
+	AddForbidden    []string `name:"add-forbidden" help:"Add one forbidden rendering (repeatable)." sep:"none"`
+	RemoveForbidden []string `name:"remove-forbidden" help:"Remove one forbidden rendering (repeatable)." sep:"none"`
 }
 
 // apply changes the lists of e; removing an item the list lacks is an
@@ -885,3 +885,102 @@ func (c *GlossaryCheckCmd) Run(app *App) error {
 
 // oneLine puts a cell on one line.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Help shows examples.
+func (c *GlossaryAddCmd) Help() string {
+	return `Adds an entry: a Russian term (dictionary form; it is matched in every
+case and number) and the English term a translation must use.
+
+Examples:
+  bitext glossary add --ru "международная информационная безопасность" --en "international information security" --forbidden "international information safety"
+  bitext glossary add --id iis-abbr --ru МИБ --en "international information security" --abbreviation --forbidden IIB
+  bitext glossary add --ru "рабочая группа открытого состава" --en "Open-ended Working Group" --en-variant OEWG --exclude-ru "рабочая группа открытого состава по космосу"`
+}
+
+// Help shows examples.
+func (c *GlossaryEditCmd) Help() string {
+	return `Changes an entry. Give --version (from 'show') to be told when someone
+changed it since you looked; lists are replaced by --ru-variant,
+--en-variant, --forbidden, or changed one item at a time.
+
+Examples:
+  bitext glossary edit mod --add-forbidden "Ministry of Defence Affairs"
+  bitext glossary edit mod --remove-en-variant "Defense Ministry" --version 3
+  bitext glossary edit un --note "Spell out in headings." --by anna`
+}
+
+// Help shows examples.
+func (c *GlossaryDeprecateCmd) Help() string {
+	return `Deprecates an entry: it is no longer imposed, and what it rendered becomes
+forbidden where a live entry has the same Russian term.
+
+Examples:
+  bitext glossary deprecate iis-old
+  bitext glossary deprecate iis-old --version 2`
+}
+
+// Help shows examples.
+func (c *GlossaryRmCmd) Help() string {
+	return `Removes an entry (its history stays; a new database never brings back a
+removed built-in entry).
+
+Examples:
+  bitext glossary rm --version 1 typo-entry`
+}
+
+// Help shows examples.
+func (c *GlossaryListCmd) Help() string {
+	return `Lists entries in a table that fits the terminal.
+
+Examples:
+  bitext glossary list --text ИКТ
+  bitext glossary list --status deprecated --columns id,ru,en,updated
+  bitext glossary list --json | jq -r .id`
+}
+
+// Help shows examples.
+func (c *GlossaryShowCmd) Help() string {
+	return `Shows one entry with every field and its version.
+
+Examples:
+  bitext glossary show iis-abbr
+  bitext glossary show --json mfa-russia`
+}
+
+// Help shows examples.
+func (c *GlossaryHistoryCmd) Help() string {
+	return `Shows every change of an entry: who, when, and what changed.
+
+Examples:
+  bitext glossary history mod`
+}
+
+// Help shows examples.
+func (c *GlossaryExportCmd) Help() string {
+	return `Exports the glossary; -o picks the format from the extension.
+
+Examples:
+  bitext glossary export -o terms.csv
+  bitext glossary export -o terms.tbx --tbx-version 3
+  bitext glossary export --format tsv --domain un > un.tsv`
+}
+
+// Help shows examples.
+func (c *GlossaryMatchCmd) Help() string {
+	return `Finds glossary entries in Russian sentences, one per line.
+
+Examples:
+  echo 'Стороны обсудили вопросы МИБ.' | bitext glossary match
+  bitext glossary match --json sentences.txt`
+}
+
+// Help shows examples.
+func (c *GlossaryCheckCmd) Help() string {
+	return `Checks English lines against the glossary entries of their Russian lines
+(line N of --tgt translates line N of --src); exit code 1 when a violation
+is found, like a linter.
+
+Examples:
+  bitext glossary check --src release.ru.txt --tgt release.en.txt
+  bitext glossary check --json --src ru.txt --tgt en.txt`
+}

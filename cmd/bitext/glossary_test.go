@@ -365,3 +365,20 @@ func TestGlossaryListFits(t *testing.T) {
 		t.Errorf("unknown column: %d %s", code, errb)
 	}
 }
+
+// TestGlossaryHelpHasExamples: every glossary subcommand's --help shows
+// examples; list flags keep commas inside a value.
+func TestGlossaryHelpHasExamples(t *testing.T) {
+	for _, c := range []string{"add", "edit", "deprecate", "rm", "list", "show", "history", "import", "export", "match", "check"} {
+		_, out, errb := cli(t, "", "glossary", c, "--help")
+		if !strings.Contains(out+errb, "Examples:") || !strings.Contains(out+errb, "bitext glossary "+c) {
+			t.Errorf("glossary %s --help has no examples:\n%s%s", c, out, errb)
+		}
+	}
+	db := filepath.Join(t.TempDir(), "t.db")
+	code, out, errb := cli(t, "", "--db", db, "glossary", "add", "--json", "--ru", "меры доверия", "--en", "confidence-building measures",
+		"--forbidden", "measures of trust, confidence")
+	if code != 0 || !strings.Contains(out, `"measures of trust, confidence"`) {
+		t.Errorf("a forbidden rendering with a comma: %d %s %s", code, out, errb)
+	}
+}
