@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -135,6 +136,55 @@ const (
 	MaxTermLen = 300
 	MaxIDLen   = 100
 )
+
+// ReadableID makes an id a person can read from an English term:
+// "Open-ended Working Group" → "open-ended-working-group" (at most 40
+// characters, cut at a word); "" when the term has no Latin letters or
+// digits.
+func ReadableID(en string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(en) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	id := b.String()
+	if len(id) > 40 {
+		id = id[:40]
+		if i := strings.LastIndexByte(id, '-'); i > 10 {
+			id = id[:i]
+		}
+	}
+	return id
+}
+
+// CheckID says what is wrong with an id given by hand: empty, too long, or
+// with characters other than letters, digits, '.', '_' and '-' (it ends up
+// in file names, URLs and command lines), or not starting with a letter or
+// digit.
+func CheckID(id string) error {
+	if id == "" {
+		return errors.New("empty id")
+	}
+	if utf8.RuneCountInString(id) > MaxIDLen {
+		return fmt.Errorf("id longer than %d characters", MaxIDLen)
+	}
+	for i, r := range id {
+		ok := unicode.IsLetter(r) || unicode.IsDigit(r) || (i > 0 && strings.ContainsRune("._-", r))
+		if !ok {
+			return fmt.Errorf("id %q: %q is not allowed (use letters, digits, '.', '_' and '-', starting with a letter or digit)", id, r)
+		}
+	}
+	return nil
+}
 
 // GenerateID derives a stable id from the Russian and English terms, used
 // when an imported row has none.

@@ -850,3 +850,22 @@ func TestDeprecatedRenderingIsForbidden(t *testing.T) {
 		}
 	}
 }
+
+func TestReadableAndCheckedIDs(t *testing.T) {
+	for en, want := range map[string]string{
+		"Open-ended Working Group": "open-ended-working-group",
+		"UN Security Council":      "un-security-council",
+		"  ICTs ":                  "icts",
+		"международная":            "",
+		"Group of Governmental Experts on Advancing Responsible State Behaviour": "group-of-governmental-experts-on",
+	} {
+		if got := ReadableID(en); got != want {
+			t.Errorf("ReadableID(%q) = %q, want %q", en, got, want)
+		}
+	}
+	for id, ok := range map[string]bool{"iis-abbr": true, "oewg_2021.v2": true, "мид": true, "": false, "bad id": false, "-x": false, "a/b": false, strings.Repeat("a", 101): false} {
+		if err := CheckID(id); (err == nil) != ok {
+			t.Errorf("CheckID(%q) = %v, want ok %v", id, err, ok)
+		}
+	}
+}

@@ -129,8 +129,15 @@ func (c *GlossaryAddCmd) Run(app *App) error {
 		return err
 	}
 	defer db.Close()
-	e := glossary.Entry{ID: c.ID}
+	e := glossary.Entry{ID: strings.TrimSpace(c.ID)}
 	c.apply(&e)
+	if e.ID != "" {
+		if err := glossary.CheckID(e.ID); err != nil {
+			return usageErrorf("glossary add --id: %v", err)
+		}
+	} else if e.ID, err = readableID(app, db, e.EN); err != nil {
+		return err
+	}
 	e, err = db.AddGlossaryEntry(app.Ctx, e, c.who())
 	if err != nil {
 		return err
@@ -983,4 +990,26 @@ is found, like a linter.
 Examples:
   bitext glossary check --src release.ru.txt --tgt release.en.txt
   bitext glossary check --json --src ru.txt --tgt en.txt`
+}
+
+// readableID makes a new entry's id from its English term, with -2, -3…
+// when that id is taken; "" (the store then derives one) when the term has
+// no Latin letters or digits.
+func readableID(app *App, db *store.DB, en string) (string, error) {
+	base := glossary.ReadableID(en)
+	if base == "" {
+		return "", nil
+	}
+	for n := 1; n < 1000; n++ {
+		id := base
+		if n > 1 {
+			id = fmt.Sprintf("%s-%d", base, n)
+		}
+		if _, err := db.GlossaryEntry(app.Ctx, id); errors.Is(err, store.ErrNotFound) {
+			return id, nil
+		} else if err != nil {
+			return "", err
+		}
+	}
+	return "", nil
 }
