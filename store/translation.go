@@ -241,26 +241,43 @@ func missingSegment(ctx context.Context, tx *sqlx.Tx, segs []segmentRow) error {
 	return fmt.Errorf("save segments: %w", ErrNotFound)
 }
 
-// SetConfidences stores the alignment confidence of segments.
-func (db *DB) SetConfidences(ctx context.Context, conf map[int64]float64) error {
+// SentenceConfidence is the alignment confidence of one segment's pair.
+type SentenceConfidence struct {
+	SentenceID int64
+	Confidence float64
+}
+
+// confidenceChunk is how many confidences one statement stores.
+const confidenceChunk = 20000
+
+// SetConfidences stores the alignment confidence of segments, in one
+// transaction.
+func (db *DB) SetConfidences(ctx context.Context, conf []SentenceConfidence) error {
 	if len(conf) == 0 {
 		return nil
 	}
-	// One statement over a JSON object {"sentence id": confidence}: a
-	// document's thousands of pairs in a few milliseconds.
-	obj := make(map[string]float64, len(conf))
-	for id, c := range conf {
-		obj[strconv.FormatInt(id, 10)] = c
-	}
-	js, err := json.Marshal(obj)
-	if err != nil {
-		return fmt.Errorf("store confidences: %w", err)
-	}
 	return db.Write(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE segments SET confidence = c.value
-			FROM (SELECT CAST(key AS INTEGER) AS id, value FROM json_each(?)) AS c
-			WHERE segments.sentence_id = c.id`, string(js)); err != nil {
-			return fmt.Errorf("store confidences: %w", err)
+		// One statement per chunk over a JSON object {"sentence id":
+		// confidence}: a document's thousands of pairs in a few
+		// milliseconds, without building the whole document's JSON.
+		var js []byte
+		for start := 0; start < len(conf); start += confidenceChunk {
+			js = append(js[:0], '{')
+			for k, c := range conf[start:min(len(conf), start+confidenceChunk)] {
+				if k > 0 {
+					js = append(js, ',')
+				}
+				js = append(js, '"')
+				js = strconv.AppendInt(js, c.SentenceID, 10)
+				js = append(js, '"', ':')
+				js = strconv.AppendFloat(js, c.Confidence, 'g', -1, 64)
+			}
+			js = append(js, '}')
+			if _, err := tx.ExecContext(ctx, `UPDATE segments SET confidence = c.value
+				FROM (SELECT CAST(key AS INTEGER) AS id, value FROM json_each(?)) AS c
+				WHERE segments.sentence_id = c.id`, string(js)); err != nil {
+				return fmt.Errorf("store confidences: %w", err)
+			}
 		}
 		return nil
 	})
