@@ -135,7 +135,12 @@ type Options struct {
 	// OnResult is called once per segment as soon as it is final, from one
 	// goroutine at a time, so the caller can commit it right away.
 	OnResult func(SegmentResult)
-	Log      *slog.Logger
+	// DropResults leaves Result.Segments empty and lets go of each
+	// segment's work as soon as OnResult has it: a caller that keeps what
+	// OnResult hands it then holds a long document's results once, not
+	// twice.
+	DropResults bool
+	Log         *slog.Logger
 }
 
 // Translator runs the protocol against one endpoint. It is safe for
@@ -214,7 +219,10 @@ type run struct {
 // (wrong key, model or URL) marks the remaining segments failed and is
 // returned.
 func (t *Translator) Translate(ctx context.Context, doc Document) (Result, error) {
-	r := &run{t: t, doc: doc, results: make([]SegmentResult, len(doc.Segments)), pending: make([]int, len(doc.Segments))}
+	r := &run{t: t, doc: doc, pending: make([]int, len(doc.Segments))}
+	if !t.opts.DropResults {
+		r.results = make([]SegmentResult, len(doc.Segments))
+	}
 	var all []*unit
 	for i, s := range doc.Segments {
 		pieces := cutPieces(s.Text, t.opts.MaxPieceTokens, t.opts.CountTokens)
@@ -266,9 +274,10 @@ func (t *Translator) Translate(ctx context.Context, doc Document) (Result, error
 		}()
 	}
 feed:
-	for _, b := range batches {
+	for i, b := range batches {
 		select {
 		case work <- b:
+			batches[i] = nil // the worker holds it now
 		case <-ctx.Done():
 			break feed
 		}
@@ -537,7 +546,11 @@ func (r *run) finish(u *unit, text string, st State, reason string, v []Violatio
 		return
 	}
 	res := r.assemble(u.seg)
-	r.results[u.seg] = res
+	if r.results != nil {
+		r.results[u.seg] = res
+	} else {
+		r.units[u.seg] = nil // finished: its pieces are not needed again
+	}
 	// OnResult runs under the lock so the caller sees one result at a time.
 	if f := r.t.opts.OnResult; f != nil {
 		f(res)
@@ -552,12 +565,15 @@ func (r *run) assemble(i int) SegmentResult {
 	res := SegmentResult{ID: seg.ID, Index: i, Source: seg.Text, State: Verified}
 	var text strings.Builder
 	var reasons []string
+	whole := len(r.units[i]) == 1
 	for _, u := range r.units[i] {
 		if u.state.rank() > res.State.rank() {
 			res.State = u.state
 		}
-		text.WriteString(u.glue)
-		text.WriteString(u.text)
+		if !whole {
+			text.WriteString(u.glue)
+			text.WriteString(u.text)
+		}
 		if u.reason != "" && u.state == Failed {
 			prefix := ""
 			if len(r.units[i]) > 1 {
@@ -576,6 +592,11 @@ func (r *run) assemble(i int) SegmentResult {
 		}
 		return res
 	}
-	res.Text = text.String()
+	if whole {
+		u := r.units[i][0]
+		res.Text = u.glue + u.text // the reply's text, not a copy
+	} else {
+		res.Text = text.String()
+	}
 	return res
 }
