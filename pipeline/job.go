@@ -458,6 +458,7 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 		switch {
 		case ok && m.text == s.Source:
 			h = m.hits
+			s.Source = m.text // the document's text, not a copy from the database
 		default:
 			// stored by an earlier version that cut sentences otherwise
 			delete(dt.keys, s.Idx)
@@ -696,7 +697,8 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 	share := j.Translator != nil && !j.Config.DryRun
 	rep := map[string]*store.Segment{} // key → the segment translated for it
 	var own, dups, waiting []*store.Segment
-	mine := map[string]chan struct{}{}
+	// One flight for all the keys this call translates: they end together.
+	var mine chan struct{}
 	var theirs []chan struct{}
 	j.mu.Lock()
 	if j.flights == nil {
@@ -709,15 +711,18 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 			dups = append(dups, s)
 		case share && j.flights[k] != nil:
 			waiting = append(waiting, s)
-			theirs = append(theirs, j.flights[k])
+			if f := j.flights[k]; len(theirs) == 0 || theirs[len(theirs)-1] != f {
+				theirs = append(theirs, f)
+			}
 			rep[k] = s
 		default:
 			rep[k] = s
 			own = append(own, s)
 			if share {
-				ch := make(chan struct{})
-				j.flights[k] = ch
-				mine[k] = ch
+				if mine == nil {
+					mine = make(chan struct{})
+				}
+				j.flights[k] = mine
 			}
 		}
 	}
@@ -732,8 +737,8 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 		once.Do(func() {
 			go func() {
 				cm.wait()
-				for _, ch := range mine {
-					close(ch)
+				if mine != nil {
+					close(mine)
 				}
 			}()
 		})
@@ -885,31 +890,20 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 	// Results are committed by one goroutine, as many as have arrived in
 	// one transaction, so that the translator never waits for the disk.
 	// The context may be ending: a reply is paid for, so it is committed.
-	pending := make(chan store.SegmentSave, len(todo))
+	pending := newSaveQueue()
 	done := cm.start()
 	go func() {
 		defer done()
 		wctx := context.WithoutCancel(ctx)
-		for first := range pending {
+		for {
 			// Replies come in bursts (a round of requests ends together):
 			// the group gathers for a few milliseconds, so that the
 			// requests those replies make room for leave first and a
 			// burst is one transaction.
-			group := []store.SegmentSave{first}
-			gather := time.NewTimer(commitGather)
-		drain:
-			for len(group) < 256 {
-				select {
-				case next, ok := <-pending:
-					if !ok {
-						break drain
-					}
-					group = append(group, next)
-				case <-gather.C:
-					break drain
-				}
+			group, ok := pending.next(commitGather, 256)
+			if !ok {
+				return
 			}
-			gather.Stop()
 			if err := j.Store.SaveSegments(wctx, group); err != nil {
 				cm.fail(err, len(group))
 			}
@@ -945,10 +939,10 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 				GlossaryVersion: gver}
 		}
 		chk.resolve(s.Idx, s.Done(), s.Source, s.Target)
-		pending <- store.SegmentSave{Segment: *s, Memory: mem}
+		pending.push(store.SegmentSave{Segment: *s, Memory: mem})
 	}
 	res, err := j.Translator(onResult).Translate(ctx, tdoc)
-	close(pending) // the committer stores the last replies in the background
+	pending.close() // the committer stores the last replies in the background
 	dr.Calls += res.Calls
 	dr.TokensIn += int(res.Usage.PromptTokens)
 	dr.TokensOut += int(res.Usage.CompletionTokens)
