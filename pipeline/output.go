@@ -101,16 +101,17 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 		if err != nil {
 			return errors.Join(err, wait())
 		}
-		for _, b := range beads {
-			for _, si := range b.Src {
+		for _, sp := range beads {
+			for si := int(sp.i); si < int(sp.i)+int(sp.ns); si++ {
 				k := pos[si]
-				conf[k] = round3(b.Confidence)
-				if len(b.Src) != 1 || len(b.Tgt) != 1 || b.Tgt[0] != si {
-					conf[k] = round3(min(b.Confidence, 0.25))
-					notes[k] = "the aligner pairs this sentence differently (" + beadSides(b, segs, pos) + "): check for merged or shifted sentences"
+				conf[k] = round3(sp.conf)
+				if !sp.oneToOne() {
+					conf[k] = round3(min(sp.conf, 0.25))
+					notes[k] = "the aligner pairs this sentence differently (" + beadSides(sp.bead(), segs, pos) + "): check for merged or shifted sentences"
 				}
 			}
 		}
+		beads = nil
 		stored := make([]store.SentenceConfidence, 0, len(pos))
 		for _, k := range pos {
 			stored = append(stored, store.SentenceConfidence{SentenceID: segs[k].SentenceID, Confidence: conf[k]})
