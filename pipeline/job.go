@@ -427,7 +427,9 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 	if len(early) > 0 {
 		ask := make([]string, 0, len(early))
 		for idx, m := range early {
-			dt.hits[idx] = m.hits
+			if m.hits != nil {
+				dt.hits[idx] = m.hits // a missing entry reads as no hits
+			}
 			k := j.key(&store.Segment{Idx: idx, Source: m.text}, dt)
 			ask = append(ask, k)
 			dt.looked[k] = true
@@ -466,7 +468,9 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 				h = j.Glossary.Match(s.Source)
 			}
 		}
-		hits[s.Idx] = h
+		if h != nil {
+			hits[s.Idx] = h // a missing entry reads as no hits
+		}
 		sig := j.signature(h)
 		if s.Done() {
 			if s.GlossaryVersion == gver && s.TermSig == sig {
@@ -518,6 +522,7 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 		if todo, err = j.fromMemory(ctx, todo, dt, false, gver, &dr, chk); err != nil {
 			return fail(err)
 		}
+		dt.ahead, dt.looked = nil, nil // later look-ups are fresh ones
 	}
 	cm := &commits{}
 	defer cm.wait() // every return waits for the replies to be stored
@@ -877,11 +882,9 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 			return ActCostLimit
 		}
 	}
-	bySeg := make(map[string]*store.Segment, len(todo))
-	tdoc := translate.Document{Name: r.Name, Context: docContext(r.Doc)}
+	tdoc := translate.Document{Name: r.Name, Context: docContext(r.Doc), Segments: make([]translate.Segment, 0, len(todo))}
 	for _, s := range todo {
 		id := strconv.Itoa(s.Idx)
-		bySeg[id] = s
 		tdoc.Segments = append(tdoc.Segments, translate.Segment{ID: id, Text: s.Source, Hits: hits[s.Idx], Matched: j.Glossary != nil})
 	}
 	if j.Progress != nil {
@@ -913,10 +916,11 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 		}
 	}()
 	onResult := func(res translate.SegmentResult) {
-		s := bySeg[res.ID]
-		if s == nil {
+		// A result names its segment by position (and by id, checked).
+		if res.Index < 0 || res.Index >= len(todo) || tdoc.Segments[res.Index].ID != res.ID {
 			return
 		}
+		s := todo[res.Index]
 		h := hits[s.Idx]
 		s.State, s.Target, s.Reason, s.Attempts = string(res.State), res.Text, res.Reason, s.Attempts+res.Attempts
 		s.Origin = "model"
