@@ -94,9 +94,9 @@ type checker struct {
 	opts align.Options
 
 	mu    sync.Mutex
-	pos   map[int]int // sentence index → position in the document order
-	known []bool      // the position has its final state
-	done  []bool      // … and it is translated (paired in the check)
+	pos   []int32 // sentence index → position in the document order, -1 for none
+	known []bool  // the position has its final state
+	done  []bool  // … and it is translated (paired in the check)
 	src   []string
 	tgt   []string
 	next  int // first position without a final state
@@ -110,7 +110,7 @@ type checker struct {
 	// owned by the goroutine until ended is closed
 	scanned int      // positions moved into ru/tr
 	ru, tr  []string // the finished sentences' Russian and English, in order
-	beads   []align.Bead
+	beads   []span
 	ci, cj  int // ru[:ci] and tr[:cj] are covered by beads
 	windows int // windows aligned
 	err     error
@@ -120,12 +120,21 @@ type checker struct {
 // (their indices). Resolve reports each sentence's final state; finish
 // stops the goroutine and aligns the rest.
 func newChecker(ctx context.Context, opts align.Options, order []int) *checker {
-	c := &checker{opts: opts, pos: make(map[int]int, len(order)), known: make([]bool, len(order)),
+	top := -1
+	for _, idx := range order {
+		top = max(top, idx)
+	}
+	c := &checker{opts: opts, pos: make([]int32, top+1), known: make([]bool, len(order)),
 		done: make([]bool, len(order)), src: make([]string, len(order)), tgt: make([]string, len(order)),
 		wake: make(chan struct{}, 1), quit: make(chan struct{}), ended: make(chan struct{}),
 		flushed: make(chan chan struct{})}
+	for i := range c.pos {
+		c.pos[i] = -1
+	}
 	for p, idx := range order {
-		c.pos[idx] = p
+		if idx >= 0 {
+			c.pos[idx] = int32(p)
+		}
 	}
 	go c.loop(ctx)
 	return c
@@ -138,7 +147,11 @@ func (c *checker) resolve(idx int, translated bool, ru, en string) {
 		return
 	}
 	c.mu.Lock()
-	p, ok := c.pos[idx]
+	p, ok := -1, false
+	if idx >= 0 && idx < len(c.pos) {
+		p = int(c.pos[idx])
+		ok = p >= 0
+	}
 	if ok && !c.known[p] {
 		c.known[p], c.done[p], c.src[p], c.tgt[p] = true, translated, ru, en
 		for c.next < len(c.known) && c.known[c.next] {
@@ -222,14 +235,14 @@ func (c *checker) window(ctx context.Context) {
 		if ei-c.ci > checkWindow || ej-c.cj > checkWindow {
 			break
 		}
-		c.beads = append(c.beads, shift(b, c.ci, c.cj))
+		c.beads = append(c.beads, spanOf(b, c.ci, c.cj))
 		ni, nj = ei, ej
 	}
 	if ni == c.ci && nj == c.cj {
 		// No bead fits (cannot happen with beads of at most three
 		// sentences): keep the whole window rather than loop.
 		for _, b := range beads {
-			c.beads = append(c.beads, shift(b, c.ci, c.cj))
+			c.beads = append(c.beads, spanOf(b, c.ci, c.cj))
 		}
 		ni, nj = ie, je
 	}
@@ -245,26 +258,53 @@ func (c *checker) stop() {
 	<-c.ended
 }
 
-func shift(b align.Bead, di, dj int) align.Bead {
-	out := b
-	out.Src = make([]int, len(b.Src))
-	for k, x := range b.Src {
-		out.Src[k] = x + di
-	}
-	out.Tgt = make([]int, len(b.Tgt))
-	for k, x := range b.Tgt {
-		out.Tgt[k] = x + dj
-	}
-	return out
+// span is a bead of the check in little memory: Russian sentences i to
+// i+ns-1 with English sentences j to j+nt-1 (a bead's sentences are
+// consecutive on each side), and the bead's confidence. A document of
+// hundreds of thousands of sentences keeps one per bead while it is
+// translated.
+type span struct {
+	i, j   int32
+	ns, nt int32
+	conf   float64
 }
+
+// spanOf is b moved by di sentences on the Russian side and dj on the
+// English side.
+func spanOf(b align.Bead, di, dj int) span {
+	s := span{i: int32(di), j: int32(dj), ns: int32(len(b.Src)), nt: int32(len(b.Tgt)), conf: b.Confidence}
+	if len(b.Src) > 0 {
+		s.i += int32(b.Src[0])
+	}
+	if len(b.Tgt) > 0 {
+		s.j += int32(b.Tgt[0])
+	}
+	return s
+}
+
+// bead expands the span (its Score is not kept).
+func (s span) bead() align.Bead {
+	b := align.Bead{Src: make([]int, s.ns), Tgt: make([]int, s.nt), Confidence: s.conf}
+	for k := range b.Src {
+		b.Src[k] = int(s.i) + k
+	}
+	for k := range b.Tgt {
+		b.Tgt[k] = int(s.j) + k
+	}
+	return b
+}
+
+// oneToOne reports whether the span pairs one Russian sentence with one
+// English sentence of the same position.
+func (s span) oneToOne() bool { return s.ns == 1 && s.nt == 1 && s.i == s.j }
 
 // finish stops the background work (c may be nil: there was none) and
 // returns the beads of the whole check of ru against tr (the finished
 // sentences of the document as committed). The beads found in the
 // background are kept when they were found on exactly these sentences; the
 // rest is aligned now.
-func (c *checker) finish(ctx context.Context, ru, tr []string, opts align.Options) ([]align.Bead, error) {
-	var beads []align.Bead
+func (c *checker) finish(ctx context.Context, ru, tr []string, opts align.Options) ([]span, error) {
+	var beads []span
 	ci, cj := 0, 0
 	if c != nil {
 		c.stop()
@@ -281,7 +321,7 @@ func (c *checker) finish(ctx context.Context, ru, tr []string, opts align.Option
 		return nil, fmt.Errorf("align translation: %w", err)
 	}
 	for _, b := range rest {
-		beads = append(beads, shift(b, ci, cj))
+		beads = append(beads, spanOf(b, ci, cj))
 	}
 	return beads, nil
 }

@@ -175,9 +175,13 @@ func TestProgressiveCheck(t *testing.T) {
 			if tc.change >= 0 {
 				final[tc.change] = "Something else entirely."
 			}
-			got, err := c.finish(ctx, ru, final, opts)
+			spans, err := c.finish(ctx, ru, final, opts)
 			if err != nil {
 				t.Fatal(err)
+			}
+			var got []align.Bead
+			for _, sp := range spans {
+				got = append(got, sp.bead())
 			}
 			checkCovers(t, got, n)
 			ref, err := align.Align(ctx, align.Input{Src: ru, Tgt: final}, opts)

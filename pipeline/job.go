@@ -131,17 +131,17 @@ type DocReport struct {
 	// made some of them be translated again.
 	Rechecked      int      `json:"rechecked_for_glossary,omitempty"`
 	RetranslateFor []string `json:"retranslated_for_entries,omitempty"`
-	Terms       int            `json:"terms"`
-	TermsOK     int            `json:"terms_ok"`
-	TermSuccess *float64       `json:"term_success,omitempty"`
-	Violations  int            `json:"violations"`
-	Pairs       int            `json:"pairs,omitempty"`
-	LowConf     int            `json:"low_confidence_pairs,omitempty"`
-	Calls       int            `json:"calls,omitempty"`
-	TokensIn    int            `json:"tokens_in,omitempty"`
-	TokensOut   int            `json:"tokens_out,omitempty"`
-	Cost        float64        `json:"cost,omitempty"`
-	Outputs     []string       `json:"outputs,omitempty"`
+	Terms          int      `json:"terms"`
+	TermsOK        int      `json:"terms_ok"`
+	TermSuccess    *float64 `json:"term_success,omitempty"`
+	Violations     int      `json:"violations"`
+	Pairs          int      `json:"pairs,omitempty"`
+	LowConf        int      `json:"low_confidence_pairs,omitempty"`
+	Calls          int      `json:"calls,omitempty"`
+	TokensIn       int      `json:"tokens_in,omitempty"`
+	TokensOut      int      `json:"tokens_out,omitempty"`
+	Cost           float64  `json:"cost,omitempty"`
+	Outputs        []string `json:"outputs,omitempty"`
 	// Note says why the outputs are not named after the input alone
 	// (another input of the run would have had the same names).
 	Note  string `json:"note,omitempty"`
@@ -471,7 +471,9 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 	if len(early) > 0 {
 		ask := make([]string, 0, len(early))
 		for idx, m := range early {
-			dt.hits[idx] = m.hits
+			if m.hits != nil {
+				dt.hits[idx] = m.hits // a missing entry reads as no hits
+			}
 			k := j.key(&store.Segment{Idx: idx, Source: m.text}, dt)
 			ask = append(ask, k)
 			dt.looked[k] = true
@@ -502,6 +504,7 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 		switch {
 		case ok && m.text == s.Source:
 			h = m.hits
+			s.Source = m.text // the document's text, not a copy from the database
 		default:
 			// stored by an earlier version that cut sentences otherwise
 			delete(dt.keys, s.Idx)
@@ -509,7 +512,9 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 				h = j.Glossary.Match(s.Source)
 			}
 		}
-		hits[s.Idx] = h
+		if h != nil {
+			hits[s.Idx] = h // a missing entry reads as no hits
+		}
 		sig := j.signature(h)
 		if s.Done() {
 			if s.GlossaryVersion == gver && s.TermSig == sig {
@@ -569,6 +574,7 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 		if todo, err = j.fromMemory(ctx, todo, dt, false, gver, &dr, chk); err != nil {
 			return fail(err)
 		}
+		dt.ahead, dt.looked = nil, nil // later look-ups are fresh ones
 	}
 	cm := &commits{}
 	defer cm.wait() // every return waits for the replies to be stored
@@ -762,7 +768,8 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 	share := j.Translator != nil && !j.Config.DryRun
 	rep := map[string]*store.Segment{} // key → the segment translated for it
 	var own, dups, waiting []*store.Segment
-	mine := map[string]chan struct{}{}
+	// One flight for all the keys this call translates: they end together.
+	var mine chan struct{}
 	var theirs []chan struct{}
 	j.mu.Lock()
 	if j.flights == nil {
@@ -775,15 +782,18 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 			dups = append(dups, s)
 		case share && j.flights[k] != nil:
 			waiting = append(waiting, s)
-			theirs = append(theirs, j.flights[k])
+			if f := j.flights[k]; len(theirs) == 0 || theirs[len(theirs)-1] != f {
+				theirs = append(theirs, f)
+			}
 			rep[k] = s
 		default:
 			rep[k] = s
 			own = append(own, s)
 			if share {
-				ch := make(chan struct{})
-				j.flights[k] = ch
-				mine[k] = ch
+				if mine == nil {
+					mine = make(chan struct{})
+				}
+				j.flights[k] = mine
 			}
 		}
 	}
@@ -798,8 +808,8 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 		once.Do(func() {
 			go func() {
 				cm.wait()
-				for _, ch := range mine {
-					close(ch)
+				if mine != nil {
+					close(mine)
 				}
 			}()
 		})
@@ -865,6 +875,11 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 // commitGather is how long a commit waits for more replies of the same
 // burst before it writes.
 const commitGather = 5 * time.Millisecond
+
+// saveBacklog is how many replies of a document may wait for their commit
+// before the next one waits for room (only an endpoint faster than the
+// disk gets that far ahead).
+const saveBacklog = 8192
 
 // commits tracks the background commits of a document's replies, so that
 // its outputs can be written while the last replies are still being
@@ -946,11 +961,9 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 			return ActCostLimit
 		}
 	}
-	bySeg := make(map[string]*store.Segment, len(todo))
-	tdoc := translate.Document{Name: r.Name, Context: docContext(r.Doc)}
+	tdoc := translate.Document{Name: r.Name, Context: docContext(r.Doc), Segments: make([]translate.Segment, 0, len(todo))}
 	for _, s := range todo {
 		id := strconv.Itoa(s.Idx)
-		bySeg[id] = s
 		tdoc.Segments = append(tdoc.Segments, translate.Segment{ID: id, Text: s.Source, Hits: hits[s.Idx], Matched: j.Glossary != nil})
 	}
 	if j.Progress != nil {
@@ -959,31 +972,20 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 	// Results are committed by one goroutine, as many as have arrived in
 	// one transaction, so that the translator never waits for the disk.
 	// The context may be ending: a reply is paid for, so it is committed.
-	pending := make(chan store.SegmentSave, len(todo))
+	pending := newSaveQueue(saveBacklog)
 	done := cm.start()
 	go func() {
 		defer done()
 		wctx := context.WithoutCancel(ctx)
-		for first := range pending {
+		for {
 			// Replies come in bursts (a round of requests ends together):
 			// the group gathers for a few milliseconds, so that the
 			// requests those replies make room for leave first and a
 			// burst is one transaction.
-			group := []store.SegmentSave{first}
-			gather := time.NewTimer(commitGather)
-		drain:
-			for len(group) < 256 {
-				select {
-				case next, ok := <-pending:
-					if !ok {
-						break drain
-					}
-					group = append(group, next)
-				case <-gather.C:
-					break drain
-				}
+			group, ok := pending.next(commitGather, 256, 4096)
+			if !ok {
+				return
 			}
-			gather.Stop()
 			if err := j.Store.SaveSegments(wctx, group); err != nil {
 				cm.fail(err, len(group))
 			}
@@ -993,10 +995,11 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 		}
 	}()
 	onResult := func(res translate.SegmentResult) {
-		s := bySeg[res.ID]
-		if s == nil {
+		// A result names its segment by position (and by id, checked).
+		if res.Index < 0 || res.Index >= len(todo) || tdoc.Segments[res.Index].ID != res.ID {
 			return
 		}
+		s := todo[res.Index]
 		h := hits[s.Idx]
 		s.State, s.Target, s.Reason, s.Attempts = string(res.State), res.Text, res.Reason, s.Attempts+res.Attempts
 		s.Origin = "model"
@@ -1019,10 +1022,10 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 				GlossaryVersion: gver}
 		}
 		chk.resolve(s.Idx, s.Done(), s.Source, s.Target)
-		pending <- store.SegmentSave{Segment: *s, Memory: mem}
+		pending.push(store.SegmentSave{Segment: *s, Memory: mem})
 	}
 	res, err := j.Translator(onResult).Translate(ctx, tdoc)
-	close(pending) // the committer stores the last replies in the background
+	pending.close() // the committer stores the last replies in the background
 	dr.Calls += res.Calls
 	dr.TokensIn += int(res.Usage.PromptTokens)
 	dr.TokensOut += int(res.Usage.CompletionTokens)

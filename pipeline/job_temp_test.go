@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -127,11 +128,11 @@ func TestRemoveStaleTemps(t *testing.T) {
 // cleaned when parsed), so each pair stays one line of six fields.
 func TestPairsTSVHasNoControls(t *testing.T) {
 	j := &Job{Config: JobConfig{OutDir: t.TempDir()}}
-	pf := PairsFile{Document: "d", Pairs: []Pair{
+	pairs := []Pair{
 		{Bead: "[0]:[0]", State: "verified", RU: "Москва\x00", EN: "\x1b[31mMoscow\x1b[0m\tcity\r\nline"},
 		{Bead: "[1]:[1]", State: "failed", RU: "Текст", Reason: "bad\x07 reply\x1b]0;t\x07"},
-	}}
-	out, err := j.writePairs("d", pf)
+	}
+	out, err := j.writePairs("d", PairsFile{Document: "d"}, slices.Values(pairs))
 	if err != nil {
 		t.Fatal(err)
 	}

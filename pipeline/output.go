@@ -2,11 +2,11 @@ package pipeline
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,69 +50,30 @@ type PairsFile struct {
 }
 
 // writeTranslation writes NAME.en.txt and the pairs files of a translated
-// document, with each pair's confidence from the aligner.
+// document, with each pair's confidence from the aligner. The files are
+// written as they are produced, pair by pair: a document of hundreds of
+// thousands of sentences is never held in memory as text or JSON.
 func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs []store.Segment, dr *DocReport, chk *checker, cm *commits) error {
-	byIdx := make(map[int]*store.Segment, len(segs))
+	// The segment of each sentence, by sentence index (segments stored by
+	// an earlier version may number sentences past the current ones).
+	n := doc.SentenceCount()
 	for i := range segs {
-		byIdx[segs[i].Idx] = &segs[i]
+		n = max(n, segs[i].Idx+1)
 	}
-	// The English text, paragraph by paragraph.
-	var en strings.Builder
-	var withheld []int // paragraphs passed through as English that hold Cyrillic
-	for pi, p := range doc.Paragraphs {
-		if pi > 0 {
-			en.WriteString("\n\n")
+	bySent := make([]*store.Segment, n)
+	for i := range segs {
+		if segs[i].Idx >= 0 {
+			bySent[segs[i].Idx] = &segs[i]
 		}
-		for si, s := range p.Sentences {
-			if si > 0 {
-				en.WriteByte(' ')
-			}
-			seg := byIdx[s.Index]
-			switch {
-			case seg == nil && p.Lang == bitext.English && hasCyrillic(s.Text):
-				// The last guard: never Russian in the English. Detection
-				// makes such paragraphs Russian; this is reached only when
-				// it could not (several configured languages written in
-				// Cyrillic).
-				fmt.Fprintf(&en, "[untranslated sentence %d: its paragraph was taken for English but holds Cyrillic]", s.Index+1)
-				if len(withheld) == 0 || withheld[len(withheld)-1] != pi {
-					withheld = append(withheld, pi)
-				}
-			case seg == nil && p.Lang == bitext.English: // as it is
-				en.WriteString(oneLine(s.Text))
-			case seg == nil: // not tracked (its row was lost): never the Russian
-				fmt.Fprintf(&en, "[sentence %d not translated yet]", s.Index+1)
-			case seg.Done():
-				en.WriteString(oneLine(seg.Target))
-			case seg.State == store.SegFailed:
-				fmt.Fprintf(&en, "[untranslated sentence %d: %s]", s.Index+1, oneLine(seg.Reason))
-			default:
-				fmt.Fprintf(&en, "[sentence %d not translated yet]", s.Index+1)
-			}
-		}
-	}
-	en.WriteByte('\n')
-	if len(withheld) > 0 && !strings.Contains(dr.Error, "taken for English") {
-		nums := make([]string, len(withheld))
-		for i, pi := range withheld {
-			nums[i] = fmt.Sprint(pi + 1)
-		}
-		dr.Action = ActIncomplete
-		dr.Error = strings.TrimPrefix(dr.Error+"; ", "; ") + fmt.Sprintf("paragraph %s was taken for English but holds Cyrillic: left out of the English (not copied); check --langs, or split the paragraph into its Russian and English parts", strings.Join(nums, ", "))
 	}
 	// Pairs by segment id, checked by the aligner.
-	var pairs []Pair
 	var ru, tr []string
-	var pos []int // index into pairs of each aligned sentence
-	for _, s := range segs {
-		p := Pair{Bead: align.FormatBead(align.Bead{Src: []int{s.Idx}, Tgt: []int{s.Idx}}), Src: []int{s.Idx}, Tgt: []int{s.Idx},
-			State: s.State, Origin: s.Origin, RU: s.Source, EN: s.Target, Reason: s.Reason}
-		_ = json.Unmarshal([]byte(s.Violations), &p.Violations)
-		if s.Done() {
+	var pos []int // index into segs of each aligned sentence
+	for i := range segs {
+		if s := &segs[i]; s.Done() {
 			ru, tr = append(ru, s.Source), append(tr, s.Target)
-			pos = append(pos, len(pairs))
+			pos = append(pos, i)
 		}
-		pairs = append(pairs, p)
 	}
 	// The English text is written while the pairs are checked, and the
 	// confidences are stored while the pairs files are written.
@@ -120,13 +81,21 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 	j.noteReplaced(dr, base, doc.Path)
 	enPath := filepath.Join(j.Config.OutDir, base+".en.txt")
 	enDone := make(chan error, 1)
-	go func() { enDone <- writeFileAtomic(enPath, []byte(en.String())) }()
+	var withheld []int // paragraphs passed through as English that hold Cyrillic (read after enDone)
+	go func() {
+		enDone <- writeFileWith(enPath, func(w *bufio.Writer) error {
+			var err error
+			withheld, err = writeEnglish(w, doc, bySent)
+			return err
+		})
+	}()
 	confDone := make(chan error, 1)
 	confDone <- nil
 	wait := func() error {
 		return errors.Join(<-enDone, <-confDone)
 	}
-	conf := map[int64]float64{}
+	conf := make([]float64, len(segs)) // by index into segs
+	notes := map[int]string{}          // by index into segs
 	if len(ru) > 0 {
 		var opts align.Options
 		if chk != nil {
@@ -135,23 +104,24 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 			opts = j.checkOptions(knownConcepts(segs))
 		}
 		beads, err := chk.finish(ctx, ru, tr, opts)
+		ru, tr = nil, nil
 		if err != nil {
 			return errors.Join(err, wait())
 		}
-		for _, b := range beads {
-			for _, si := range b.Src {
-				p := &pairs[pos[si]]
-				p.Confidence = round3(b.Confidence)
-				if len(b.Src) != 1 || len(b.Tgt) != 1 || b.Tgt[0] != si {
-					p.Confidence = round3(min(b.Confidence, 0.25))
-					p.Note = "the aligner pairs this sentence differently (" + beadSides(b, pairs, pos) + "): check for merged or shifted sentences"
+		for _, sp := range beads {
+			for si := int(sp.i); si < int(sp.i)+int(sp.ns); si++ {
+				k := pos[si]
+				conf[k] = round3(sp.conf)
+				if !sp.oneToOne() {
+					conf[k] = round3(min(sp.conf, 0.25))
+					notes[k] = "the aligner pairs this sentence differently (" + beadSides(sp.bead(), segs, pos) + "): check for merged or shifted sentences"
 				}
 			}
 		}
-		for i := range segs {
-			if segs[i].Done() {
-				conf[segs[i].SentenceID] = pairs[i].Confidence
-			}
+		beads = nil
+		stored := make([]store.SentenceConfidence, 0, len(pos))
+		for _, k := range pos {
+			stored = append(stored, store.SentenceConfidence{SentenceID: segs[k].SentenceID, Confidence: conf[k]})
 		}
 		<-confDone
 		go func() {
@@ -160,29 +130,105 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 				confDone <- nil // the caller writes everything again
 				return
 			}
-			confDone <- j.Store.SetConfidences(ctx, conf)
+			confDone <- j.Store.SetConfidences(ctx, stored)
 		}()
 	}
-	dr.Pairs = len(pairs)
-	for _, p := range pairs {
-		if p.Confidence < LowConfidence && (p.State != store.SegFailed) {
+	dr.Pairs = len(segs)
+	for i := range segs {
+		if conf[i] < LowConfidence && segs[i].State != store.SegFailed {
 			dr.LowConf++
 		}
 	}
-	out, err := j.writePairs(base, PairsFile{Document: doc.Name, Source: doc.Path, Pairs: pairs})
+	pairs := func(yield func(Pair) bool) {
+		for i := range segs {
+			s := &segs[i]
+			p := Pair{Bead: align.FormatBead(align.Bead{Src: []int{s.Idx}, Tgt: []int{s.Idx}}), Src: []int{s.Idx}, Tgt: []int{s.Idx},
+				Confidence: conf[i], State: s.State, Origin: s.Origin, RU: s.Source, EN: s.Target, Reason: s.Reason, Note: notes[i]}
+			_ = json.Unmarshal([]byte(s.Violations), &p.Violations)
+			if !yield(p) {
+				return
+			}
+		}
+	}
+	out, err := j.writePairs(base, PairsFile{Document: doc.Name, Source: doc.Path}, pairs)
 	if err := wait(); err != nil {
 		return err
+	}
+	if len(withheld) > 0 && !strings.Contains(dr.Error, "taken for English") {
+		nums := make([]string, len(withheld))
+		for i, pi := range withheld {
+			nums[i] = fmt.Sprint(pi + 1)
+		}
+		dr.Action = ActIncomplete
+		dr.Error = strings.TrimPrefix(dr.Error+"; ", "; ") + fmt.Sprintf("paragraph %s was taken for English but holds Cyrillic: left out of the English (not copied); check --langs, or split the paragraph into its Russian and English parts", strings.Join(nums, ", "))
 	}
 	dr.Outputs = append(dr.Outputs, enPath)
 	dr.Outputs = append(dr.Outputs, out...)
 	return err
 }
 
-func beadSides(b align.Bead, pairs []Pair, pos []int) string {
+// writeEnglish writes the English text of a document, paragraph by
+// paragraph, from the segment of each sentence (bySent, by sentence
+// index). It returns the paragraphs it withheld: taken for English, they
+// hold Cyrillic, which is never copied into the English.
+func writeEnglish(w *bufio.Writer, doc *bitext.Document, bySent []*store.Segment) ([]int, error) {
+	var withheld []int
+	for pi, p := range doc.Paragraphs {
+		if pi > 0 {
+			w.WriteString("\n\n")
+		}
+		for si, s := range p.Sentences {
+			if si > 0 {
+				w.WriteByte(' ')
+			}
+			var seg *store.Segment
+			if s.Index >= 0 && s.Index < len(bySent) {
+				seg = bySent[s.Index]
+			}
+			switch {
+			case seg == nil && p.Lang == bitext.English && hasCyrillic(s.Text):
+				// The last guard: never Russian in the English. Detection
+				// makes such paragraphs Russian; this is reached only when
+				// it could not (several configured languages written in
+				// Cyrillic).
+				fmt.Fprintf(w, "[untranslated sentence %d: its paragraph was taken for English but holds Cyrillic]", s.Index+1)
+				if len(withheld) == 0 || withheld[len(withheld)-1] != pi {
+					withheld = append(withheld, pi)
+				}
+			case seg == nil && p.Lang == bitext.English: // as it is
+				writeOneLine(w, s.Text)
+			case seg == nil: // not tracked (its row was lost): never the Russian
+				fmt.Fprintf(w, "[sentence %d not translated yet]", s.Index+1)
+			case seg.Done():
+				writeOneLine(w, seg.Target)
+			case seg.State == store.SegFailed:
+				fmt.Fprintf(w, "[untranslated sentence %d: %s]", s.Index+1, oneLine(seg.Reason))
+			default:
+				fmt.Fprintf(w, "[sentence %d not translated yet]", s.Index+1)
+			}
+		}
+	}
+	_, err := w.WriteString("\n")
+	return withheld, err
+}
+
+// writeOneLine writes oneLine(s) without building it.
+func writeOneLine(w *bufio.Writer, s string) {
+	first := true
+	for f := range strings.FieldsSeq(translate.StripControls(s)) {
+		if !first {
+			w.WriteByte(' ')
+		}
+		first = false
+		w.WriteString(f)
+	}
+}
+
+func beadSides(b align.Bead, segs []store.Segment, pos []int) string {
 	toIdx := func(ix []int) []int {
 		out := make([]int, len(ix))
 		for i, x := range ix {
-			out[i] = pairs[pos[x]].Src[0]
+			out[i] = segs[pos[x]].Idx
 		}
 		return out
 	}
@@ -274,19 +320,67 @@ func joinNotes(notes ...string) string {
 	return strings.Join(keep, "; ")
 }
 
-// writePairs writes NAME.pairs.json and NAME.pairs.tsv.
-func (j *Job) writePairs(base string, pf PairsFile) ([]string, error) {
+// writePairs writes NAME.pairs.json (head, with the pairs in its "pairs"
+// field, exactly as json.MarshalIndent would write it) and NAME.pairs.tsv,
+// one pair at a time.
+func (j *Job) writePairs(base string, head PairsFile, pairs iter.Seq[Pair]) ([]string, error) {
 	jsonPath := filepath.Join(j.Config.OutDir, base+".pairs.json")
-	b, err := json.MarshalIndent(pf, "", "  ")
+	tsvPath := filepath.Join(j.Config.OutDir, base+".pairs.tsv")
+	jf, err := createAtomic(jsonPath)
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(jsonPath, append(b, '\n')); err != nil {
+	tf, err := createAtomic(tsvPath)
+	if err != nil {
+		jf.abort()
 		return nil, err
 	}
-	var tsv bytes.Buffer
-	tsv.WriteString("bead\tconfidence\tstate\tru\ten\tviolations\n")
-	for _, p := range pf.Pairs {
+	if err := writePairsTo(jf.w, tf.w, head, pairs); err != nil {
+		jf.abort()
+		tf.abort()
+		return nil, err
+	}
+	if err := jf.commit(); err != nil {
+		tf.abort()
+		return nil, err
+	}
+	if err := tf.commit(); err != nil {
+		return []string{jsonPath}, err
+	}
+	return []string{jsonPath, tsvPath}, nil
+}
+
+// writePairsTo writes the pairs file as JSON to jw and as TSV to tw. The
+// JSON is what json.MarshalIndent(head with the pairs, "", "  ") gives,
+// built pair by pair.
+func writePairsTo(jw, tw *bufio.Writer, head PairsFile, pairs iter.Seq[Pair]) error {
+	head.Pairs = nil
+	top, err := json.MarshalIndent(struct {
+		Document string `json:"document"`
+		Source   string `json:"source"`
+		English  string `json:"english,omitempty"`
+	}{head.Document, head.Source, head.English}, "", "  ")
+	if err != nil {
+		return err
+	}
+	jw.Write(top[:len(top)-2]) // without "\n}"
+	jw.WriteString(",\n  \"pairs\": ")
+	tw.WriteString("bead\tconfidence\tstate\tru\ten\tviolations\n")
+	n := 0
+	for p := range pairs {
+		b, err := json.MarshalIndent(p, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			jw.WriteString("[\n    ")
+		} else {
+			jw.WriteString(",\n    ")
+		}
+		if _, err := jw.Write(b); err != nil {
+			return err
+		}
+		n++
 		var vs []string
 		for _, v := range p.Violations {
 			vs = append(vs, oneLine(v.String()))
@@ -295,13 +389,73 @@ func (j *Job) writePairs(base string, pf PairsFile) ([]string, error) {
 		if p.State == store.SegFailed {
 			en = "[untranslated: " + p.Reason + "]"
 		}
-		fmt.Fprintf(&tsv, "%s\t%.3f\t%s\t%s\t%s\t%s\n", p.Bead, p.Confidence, p.State, tsvField(p.RU), tsvField(en), tsvField(strings.Join(vs, "; ")))
+		if _, err := fmt.Fprintf(tw, "%s\t%.3f\t%s\t%s\t%s\t%s\n", p.Bead, p.Confidence, p.State, tsvField(p.RU), tsvField(en), tsvField(strings.Join(vs, "; "))); err != nil {
+			return err
+		}
 	}
-	tsvPath := filepath.Join(j.Config.OutDir, base+".pairs.tsv")
-	if err := writeFileAtomic(tsvPath, tsv.Bytes()); err != nil {
-		return []string{jsonPath}, err
+	if n == 0 {
+		jw.WriteString("null")
+	} else {
+		jw.WriteString("\n  ]")
 	}
-	return []string{jsonPath, tsvPath}, nil
+	_, err = jw.WriteString("\n}\n")
+	return err
+}
+
+// atomicFile is an output file being written: a temporary file in the same
+// folder, renamed over the real one by commit, so that a crash never
+// leaves half a file.
+type atomicFile struct {
+	path string
+	f    *os.File
+	w    *bufio.Writer
+}
+
+// createAtomic starts writing path.
+func createAtomic(path string) (*atomicFile, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return nil, fmt.Errorf("write %s: %w (check that the output folder can be created and written)", path, err)
+	}
+	f, _, err := createTemp(dir, filepath.Base(path)) // the umask decides the mode; owner-marked name
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w (check that the output folder is writable)", path, err)
+	}
+	return &atomicFile{path: path, f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+// commit flushes the file and puts it in place.
+func (a *atomicFile) commit() error {
+	if err := a.w.Flush(); err != nil {
+		a.abort()
+		return err
+	}
+	if err := a.f.Close(); err != nil {
+		os.Remove(a.f.Name())
+		return err
+	}
+	return os.Rename(a.f.Name(), a.path)
+}
+
+// abort drops the temporary file.
+func (a *atomicFile) abort() {
+	a.f.Close()
+	os.Remove(a.f.Name())
+}
+
+// writeFileWith writes path through fill, which writes the content piece
+// by piece through a buffer, so that a large output is never held in
+// memory whole. Nothing replaces path unless fill succeeds.
+func writeFileWith(path string, fill func(w *bufio.Writer) error) error {
+	a, err := createAtomic(path)
+	if err != nil {
+		return err
+	}
+	if err := fill(a.w); err != nil {
+		a.abort()
+		return err
+	}
+	return a.commit()
 }
 
 // alignPair aligns a Russian document with its existing English
@@ -357,45 +511,48 @@ func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
 		dr.Action, dr.Error = ActFailed, fmt.Sprintf("store the alignment of %s with %s: %v", ru.Path, en.Path, err)
 		return dr
 	}
-	pf := PairsFile{Document: ru.Name, Source: ru.Path, English: en.Path}
-	for _, b := range beads {
-		p := Pair{Bead: align.FormatBead(b), Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Confidence: round3(b.Confidence), State: "human", Origin: "human"}
-		p.RU, p.EN = joinSents(rs, b.Src), joinSents(es, b.Tgt)
-		if mt != nil {
-			p.MT = joinSents(mt, b.Src)
-		}
-		if j.Glossary != nil && p.RU != "" {
-			hits := j.Glossary.Match(p.RU)
-			p.Violations = j.Glossary.Verify(p.RU, hits, p.EN)
-			seen := map[string]bool{}
-			bad := map[string]bool{}
-			for _, v := range p.Violations {
-				bad[v.TermID] = true
+	pairs := func(yield func(Pair) bool) {
+		for _, b := range beads {
+			p := Pair{Bead: align.FormatBead(b), Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Confidence: round3(b.Confidence), State: "human", Origin: "human"}
+			p.RU, p.EN = joinSents(rs, b.Src), joinSents(es, b.Tgt)
+			if mt != nil {
+				p.MT = joinSents(mt, b.Src)
 			}
-			for _, h := range hits {
-				if !seen[h.ID] {
-					seen[h.ID] = true
-					dr.Terms++
-					if !bad[h.ID] {
-						dr.TermsOK++
+			if j.Glossary != nil && p.RU != "" {
+				hits := j.Glossary.Match(p.RU)
+				p.Violations = j.Glossary.Verify(p.RU, hits, p.EN)
+				seen := map[string]bool{}
+				bad := map[string]bool{}
+				for _, v := range p.Violations {
+					bad[v.TermID] = true
+				}
+				for _, h := range hits {
+					if !seen[h.ID] {
+						seen[h.ID] = true
+						dr.Terms++
+						if !bad[h.ID] {
+							dr.TermsOK++
+						}
 					}
 				}
+				dr.Violations += len(p.Violations)
 			}
-			dr.Violations += len(p.Violations)
+			if p.Confidence < LowConfidence {
+				dr.LowConf++
+			}
+			dr.Pairs++
+			if !yield(p) {
+				return
+			}
 		}
-		if p.Confidence < LowConfidence {
-			dr.LowConf++
-		}
-		pf.Pairs = append(pf.Pairs, p)
 	}
+	base := j.outName(ru.Doc)
+	j.noteReplaced(&dr, base, ru.Path)
+	out, err := j.writePairs(base, PairsFile{Document: ru.Name, Source: ru.Path, English: en.Path}, pairs)
 	if dr.Terms > 0 {
 		v := float64(dr.TermsOK) / float64(dr.Terms)
 		dr.TermSuccess = &v
 	}
-	dr.Pairs = len(pf.Pairs)
-	base := j.outName(ru.Doc)
-	j.noteReplaced(&dr, base, ru.Path)
-	out, err := j.writePairs(base, pf)
 	dr.Outputs = out
 	if err != nil {
 		dr.Action, dr.Error = ActFailed, err.Error()
@@ -418,6 +575,7 @@ func joinSents(ss []string, ix []int) string {
 	return strings.Join(parts, " ")
 }
 
+// oneLine folds line breaks and runs of spaces into single spaces.
 // oneLine folds line breaks, tabs and runs of spaces into single spaces
 // and drops control characters and terminal escape sequences: replies are
 // cleaned when they are parsed, and this is the last guard for what the

@@ -254,7 +254,7 @@ func TestTrackSegments(t *testing.T) {
 	if _, err := db.TrackSegments(ctx, 999, "en"); err != nil {
 		t.Fatalf("a document without sentences: %v", err)
 	}
-	if err := db.SetConfidences(ctx, map[int64]float64{again[0].SentenceID: 0.25, 123456: 0.5}); err != nil {
+	if err := db.SetConfidences(ctx, []SentenceConfidence{{again[0].SentenceID, 0.25}, {123456, 0.5}}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.Segments(ctx, doc.ID)

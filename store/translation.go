@@ -63,7 +63,9 @@ func (db *DB) TrackSegments(ctx context.Context, docID int64, skip string) ([]Se
 			ON CONFLICT (sentence_id) DO NOTHING`, docID, skip); err != nil {
 			return err
 		}
-		return tx.SelectContext(ctx, &out, `SELECT * FROM segments WHERE doc_id = ? ORDER BY idx`, docID)
+		var err error
+		out, err = scanSegments(ctx, tx, docID)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("segments of document %d: %w", docID, err)
@@ -73,12 +75,64 @@ func (db *DB) TrackSegments(ctx context.Context, docID int64, skip string) ([]Se
 
 // Segments returns the segments of a document in order.
 func (db *DB) Segments(ctx context.Context, docID int64) ([]Segment, error) {
-	var out []Segment
-	err := db.reader.SelectContext(ctx, &out, `SELECT * FROM segments WHERE doc_id = ? ORDER BY idx`, docID)
+	out, err := scanSegments(ctx, db.reader, docID)
 	if err != nil {
 		return nil, fmt.Errorf("segments of document %d: %w", docID, err)
 	}
 	return out, nil
+}
+
+// queryer is a transaction or a pool.
+type queryer interface {
+	sqlx.QueryerContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+// scanSegments reads the segments of a document in order into a slice
+// sized once. The short values most segments share (state, origin, model,
+// versions, empty JSON lists, the commit time of a group) are kept once
+// rather than once per segment: a document of hundreds of thousands of
+// sentences holds its segments in a fraction of the memory.
+func scanSegments(ctx context.Context, q queryer, docID int64) ([]Segment, error) {
+	var n int
+	if err := q.GetContext(ctx, &n, `SELECT count(*) FROM segments WHERE doc_id = ?`, docID); err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT sentence_id, doc_id, idx, source, state, target, origin, reason,
+		violations, terms, term_sig, model, prompt_version, glossary_version, attempts, confidence, review, updated_at
+		FROM segments WHERE doc_id = ? ORDER BY idx`, docID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]Segment, 0, n)
+	shared := map[string]string{}
+	same := func(s *string) {
+		if len(*s) > 64 {
+			return
+		}
+		if v, ok := shared[*s]; ok {
+			*s = v
+			return
+		}
+		if len(shared) < 4096 {
+			shared[*s] = *s
+		}
+	}
+	for rows.Next() {
+		var g Segment
+		if err := rows.Scan(&g.SentenceID, &g.DocID, &g.Idx, &g.Source, &g.State, &g.Target, &g.Origin, &g.Reason,
+			&g.Violations, &g.Terms, &g.TermSig, &g.Model, &g.PromptVersion, &g.GlossaryVersion, &g.Attempts,
+			&g.Confidence, &g.Review, &g.UpdatedAt); err != nil {
+			return nil, err
+		}
+		for _, f := range []*string{&g.State, &g.Origin, &g.Violations, &g.Terms, &g.TermSig, &g.Model,
+			&g.PromptVersion, &g.GlossaryVersion, &g.Review, &g.UpdatedAt} {
+			same(f)
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
 }
 
 // SentenceIDs returns the database ids of a document's sentences by index.
@@ -241,26 +295,43 @@ func missingSegment(ctx context.Context, tx *sqlx.Tx, segs []segmentRow) error {
 	return fmt.Errorf("save segments: %w", ErrNotFound)
 }
 
-// SetConfidences stores the alignment confidence of segments.
-func (db *DB) SetConfidences(ctx context.Context, conf map[int64]float64) error {
+// SentenceConfidence is the alignment confidence of one segment's pair.
+type SentenceConfidence struct {
+	SentenceID int64
+	Confidence float64
+}
+
+// confidenceChunk is how many confidences one statement stores.
+const confidenceChunk = 20000
+
+// SetConfidences stores the alignment confidence of segments, in one
+// transaction.
+func (db *DB) SetConfidences(ctx context.Context, conf []SentenceConfidence) error {
 	if len(conf) == 0 {
 		return nil
 	}
-	// One statement over a JSON object {"sentence id": confidence}: a
-	// document's thousands of pairs in a few milliseconds.
-	obj := make(map[string]float64, len(conf))
-	for id, c := range conf {
-		obj[strconv.FormatInt(id, 10)] = c
-	}
-	js, err := json.Marshal(obj)
-	if err != nil {
-		return fmt.Errorf("store confidences: %w", err)
-	}
 	return db.Write(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE segments SET confidence = c.value
-			FROM (SELECT CAST(key AS INTEGER) AS id, value FROM json_each(?)) AS c
-			WHERE segments.sentence_id = c.id`, string(js)); err != nil {
-			return fmt.Errorf("store confidences: %w", err)
+		// One statement per chunk over a JSON object {"sentence id":
+		// confidence}: a document's thousands of pairs in a few
+		// milliseconds, without building the whole document's JSON.
+		var js []byte
+		for start := 0; start < len(conf); start += confidenceChunk {
+			js = append(js[:0], '{')
+			for k, c := range conf[start:min(len(conf), start+confidenceChunk)] {
+				if k > 0 {
+					js = append(js, ',')
+				}
+				js = append(js, '"')
+				js = strconv.AppendInt(js, c.SentenceID, 10)
+				js = append(js, '"', ':')
+				js = strconv.AppendFloat(js, c.Confidence, 'g', -1, 64)
+			}
+			js = append(js, '}')
+			if _, err := tx.ExecContext(ctx, `UPDATE segments SET confidence = c.value
+				FROM (SELECT CAST(key AS INTEGER) AS id, value FROM json_each(?)) AS c
+				WHERE segments.sentence_id = c.id`, string(js)); err != nil {
+				return fmt.Errorf("store confidences: %w", err)
+			}
 		}
 		return nil
 	})

@@ -264,7 +264,7 @@ func (c *RunCmd) Run(app *App) error {
 			terms = g
 		}
 		job.Translator = func(onResult func(translate.SegmentResult)) pipeline.Translator {
-			return translate.New(client, translate.Options{Terms: terms, Concurrency: cfg.Concurrency, OnResult: onResult, Log: app.Log})
+			return translate.New(client, translate.Options{Terms: terms, Concurrency: cfg.Concurrency, OnResult: onResult, DropResults: true, Log: app.Log})
 		}
 		job.Queued = client.Waiting
 		if f, ok := app.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {

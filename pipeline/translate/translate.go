@@ -136,7 +136,12 @@ type Options struct {
 	// OnResult is called once per segment as soon as it is final, from one
 	// goroutine at a time, so the caller can commit it right away.
 	OnResult func(SegmentResult)
-	Log      *slog.Logger
+	// DropResults leaves Result.Segments empty and lets go of each
+	// segment's work as soon as OnResult has it: a caller that keeps what
+	// OnResult hands it then holds a long document's results once, not
+	// twice.
+	DropResults bool
+	Log         *slog.Logger
 }
 
 // Translator runs the protocol against one endpoint. It is safe for
@@ -195,11 +200,18 @@ type unit struct {
 	done       bool
 }
 
+// planned is a unit before it is built: a piece of a segment and its
+// source tokens.
+type planned struct{ seg, piece, tokens int32 }
+
+func (p planned) tokenCount() int { return int(p.tokens) }
+
 // run is the state of one Translate call.
 type run struct {
-	t     *Translator
-	doc   Document
-	units [][]*unit // per segment, its pieces
+	t      *Translator
+	doc    Document
+	pieces map[int][]piece // the pieces of the segments cut in several
+	units  [][]*unit       // per segment, its pieces once built (nil before, and after the segment is reported when results are dropped)
 
 	mu      sync.Mutex
 	pending []int // pieces left per segment
@@ -215,34 +227,33 @@ type run struct {
 // (wrong key, model or URL) marks the remaining segments failed and is
 // returned.
 func (t *Translator) Translate(ctx context.Context, doc Document) (Result, error) {
-	r := &run{t: t, doc: doc, results: make([]SegmentResult, len(doc.Segments)), pending: make([]int, len(doc.Segments))}
-	var all []*unit
+	r := &run{t: t, doc: doc, pending: make([]int, len(doc.Segments))}
+	if !t.opts.DropResults {
+		r.results = make([]SegmentResult, len(doc.Segments))
+	}
+	// The units are planned in a few bytes each and built only when their
+	// batch is sent: a document of hundreds of thousands of segments does
+	// not hold them all at once.
+	var plan []planned
 	for i, s := range doc.Segments {
 		pieces := cutPieces(s.Text, t.opts.MaxPieceTokens, t.opts.CountTokens)
-		us := make([]*unit, len(pieces))
-		for p, pc := range pieces {
-			id := "s" + strconv.Itoa(i+1)
-			if len(pieces) > 1 {
-				id += "." + strconv.Itoa(p+1)
+		if len(pieces) > 1 {
+			if r.pieces == nil {
+				r.pieces = map[int][]piece{}
 			}
-			u := &unit{wireID: id, seg: i, piece: p, glue: pc.glue, source: pc.text, tokens: pc.tokens}
-			if u.tokens == 0 {
-				u.tokens = t.opts.CountTokens(pc.text)
-			}
-			switch {
-			case t.opts.Terms == nil:
-			case s.Matched && len(pieces) == 1:
-				u.hits = s.Hits
-			default:
-				u.hits = t.opts.Terms.Match(pc.text)
-			}
-			us[p] = u
+			r.pieces[i] = pieces
 		}
-		r.units = append(r.units, us)
-		r.pending[i] = len(us)
-		all = append(all, us...)
+		for p, pc := range pieces {
+			if pc.tokens == 0 {
+				pc.tokens = t.opts.CountTokens(pc.text)
+			}
+			plan = append(plan, planned{seg: int32(i), piece: int32(p), tokens: int32(pc.tokens)})
+		}
+		r.pending[i] = len(pieces)
 	}
-	batches := balance(makeBatches(all, t.opts.MaxBatchTokens, t.opts.MaxBatchSegments), t.opts.Concurrency)
+	r.units = make([][]*unit, len(doc.Segments))
+	batches := balance(makeBatches(plan, t.opts.MaxBatchTokens, t.opts.MaxBatchSegments), t.opts.Concurrency)
+	plan = nil
 
 	parent := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -266,10 +277,12 @@ func (t *Translator) Translate(ctx context.Context, doc Document) (Result, error
 			}
 		}()
 	}
+	sent := 0
 feed:
-	for _, b := range batches {
+	for ; sent < len(batches); sent++ {
 		select {
-		case work <- b:
+		case work <- r.build(batches[sent]):
+			batches[sent] = nil // the worker holds its units now
 		case <-ctx.Done():
 			break feed
 		}
@@ -280,6 +293,9 @@ feed:
 	if fatal != nil && parent.Err() == nil && !endpoint.IsUnavailable(fatal) {
 		// The endpoint refuses us: every unfinished segment fails with why.
 		// (When it stopped answering, they stay pending for a later run.)
+		for _, b := range batches[sent:] {
+			r.build(b)
+		}
 		for _, us := range r.units {
 			for _, u := range us {
 				r.mu.Lock()
@@ -299,6 +315,41 @@ feed:
 		return res, context.Cause(parent)
 	}
 	return res, nil
+}
+
+// build makes the units of a planned batch and records each with its
+// segment. Building a batch again (the fatal path builds every batch that
+// was not sent) replaces its units.
+func (r *run) build(b []planned) []*unit {
+	t := r.t
+	us := make([]*unit, len(b))
+	for k, p := range b {
+		i, s := int(p.seg), r.doc.Segments[p.seg]
+		pc, n := piece{text: s.Text}, 1
+		if pieces, ok := r.pieces[i]; ok {
+			pc, n = pieces[p.piece], len(pieces)
+		}
+		id := "s" + strconv.Itoa(i+1)
+		if n > 1 {
+			id += "." + strconv.Itoa(int(p.piece)+1)
+		}
+		u := &unit{wireID: id, seg: i, piece: int(p.piece), glue: pc.glue, source: pc.text, tokens: int(p.tokens)}
+		switch {
+		case t.opts.Terms == nil:
+		case s.Matched && n == 1:
+			u.hits = s.Hits
+		default:
+			u.hits = t.opts.Terms.Match(pc.text)
+		}
+		r.mu.Lock()
+		if r.units[i] == nil {
+			r.units[i] = make([]*unit, n)
+		}
+		r.units[i][p.piece] = u
+		r.mu.Unlock()
+		us[k] = u
+	}
+	return us
 }
 
 // batch runs the failure ladder over one batch: the whole batch twice, then
@@ -549,7 +600,11 @@ func (r *run) finish(u *unit, text string, st State, reason string, v []Violatio
 		return
 	}
 	res := r.assemble(u.seg)
-	r.results[u.seg] = res
+	if r.results != nil {
+		r.results[u.seg] = res
+	} else {
+		r.units[u.seg] = nil // finished: its pieces are not needed again
+	}
 	// OnResult runs under the lock so the caller sees one result at a time.
 	if f := r.t.opts.OnResult; f != nil {
 		f(res)
@@ -564,12 +619,15 @@ func (r *run) assemble(i int) SegmentResult {
 	res := SegmentResult{ID: seg.ID, Index: i, Source: seg.Text, State: Verified}
 	var text strings.Builder
 	var reasons []string
+	whole := len(r.units[i]) == 1
 	for _, u := range r.units[i] {
 		if u.state.rank() > res.State.rank() {
 			res.State = u.state
 		}
-		text.WriteString(u.glue)
-		text.WriteString(u.text)
+		if !whole {
+			text.WriteString(u.glue)
+			text.WriteString(u.text)
+		}
 		if u.reason != "" && u.state == Failed {
 			prefix := ""
 			if len(r.units[i]) > 1 {
@@ -588,6 +646,11 @@ func (r *run) assemble(i int) SegmentResult {
 		}
 		return res
 	}
-	res.Text = text.String()
+	if whole {
+		u := r.units[i][0]
+		res.Text = u.glue + u.text // the reply's text, not a copy
+	} else {
+		res.Text = text.String()
+	}
 	return res
 }

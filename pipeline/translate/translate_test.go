@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -483,4 +484,37 @@ func TestViolationWording(t *testing.T) {
 			t.Errorf("got  %s\nwant %s", c.got, c.want)
 		}
 	}
+}
+
+// TestDropResults checks that with DropResults every segment still reaches
+// OnResult exactly once, whole (a long one re-joined from its pieces) and
+// with the right text, while Result.Segments stays empty.
+func TestDropResults(t *testing.T) {
+	fo := fakeOptions()
+	fo.Plan = map[int]fake.Fault{1: fake.MissingID, 3: fake.ServerError}
+	h := newHarness(t, fo, Options{MaxPieceTokens: 200, MaxBatchTokens: 600, MaxBatchSegments: 4, DropResults: true}, nil)
+	var mu sync.Mutex
+	var got []SegmentResult
+	count := h.tr.opts.OnResult
+	h.tr.opts.OnResult = func(r SegmentResult) {
+		count(r)
+		mu.Lock()
+		got = append(got, r)
+		mu.Unlock()
+	}
+	long := strings.TrimSpace(strings.Repeat("консультации ", 400))
+	doc := Document{Segments: append(sentences(20), Segment{ID: "long", Text: long})}
+	res, err := h.tr.Translate(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Segments != nil {
+		t.Fatalf("Result.Segments holds %d results with DropResults", len(res.Segments))
+	}
+	if res.Calls == 0 {
+		t.Error("no calls counted")
+	}
+	slices.SortFunc(got, func(a, b SegmentResult) int { return a.Index - b.Index })
+	res.Segments = got
+	h.checkComplete(t, doc, res)
 }
