@@ -5,20 +5,25 @@ import (
 	"unicode/utf8"
 )
 
+// sized is what batching needs of a unit: its source tokens.
+type sized interface{ tokenCount() int }
+
+func (u *unit) tokenCount() int { return u.tokens }
+
 // makeBatches groups consecutive units into batches of at most maxTokens
 // source tokens and maxSegments units. A unit is never larger than a batch
 // (cutPieces sees to that), but one is always placed even if it is.
-func makeBatches(units []*unit, maxTokens, maxSegments int) [][]*unit {
-	var out [][]*unit
-	var cur []*unit
+func makeBatches[U sized](units []U, maxTokens, maxSegments int) [][]U {
+	var out [][]U
+	var cur []U
 	tokens := 0
 	for _, u := range units {
-		if len(cur) > 0 && (tokens+u.tokens > maxTokens || len(cur) >= maxSegments) {
+		if len(cur) > 0 && (tokens+u.tokenCount() > maxTokens || len(cur) >= maxSegments) {
 			out = append(out, cur)
 			cur, tokens = nil, 0
 		}
 		cur = append(cur, u)
-		tokens += u.tokens
+		tokens += u.tokenCount()
 	}
 	if len(cur) > 0 {
 		out = append(out, cur)
@@ -34,17 +39,17 @@ func makeBatches(units []*unit, maxTokens, maxSegments int) [][]*unit {
 // message), and so are documents where filling the last round would add more
 // than a third more requests. The new batches are contiguous and no larger
 // than the old ones.
-func balance(batches [][]*unit, slots int) [][]*unit {
+func balance[U sized](batches [][]U, slots int) [][]U {
 	n := len(batches)
 	if slots <= 1 || n <= slots || n%slots == 0 {
 		return batches
 	}
-	var units []*unit
+	var units []U
 	total := 0
 	for _, b := range batches {
 		for _, u := range b {
 			units = append(units, u)
-			total += u.tokens
+			total += u.tokenCount()
 		}
 	}
 	k := (n + slots - 1) / slots * slots
@@ -53,10 +58,10 @@ func balance(batches [][]*unit, slots int) [][]*unit {
 	if k > len(units) || 3*(k-n) > n {
 		return batches
 	}
-	out := make([][]*unit, 0, k)
+	out := make([][]U, 0, k)
 	start, acc := 0, 0
 	for i, u := range units {
-		acc += u.tokens
+		acc += u.tokenCount()
 		left := k - len(out) - 1 // batches still to make after this one
 		// Cut when this batch reached its share of the tokens, keeping at
 		// least one unit for every batch still to come.

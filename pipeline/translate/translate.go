@@ -199,11 +199,18 @@ type unit struct {
 	done       bool
 }
 
+// planned is a unit before it is built: a piece of a segment and its
+// source tokens.
+type planned struct{ seg, piece, tokens int32 }
+
+func (p planned) tokenCount() int { return int(p.tokens) }
+
 // run is the state of one Translate call.
 type run struct {
-	t     *Translator
-	doc   Document
-	units [][]*unit // per segment, its pieces
+	t      *Translator
+	doc    Document
+	pieces map[int][]piece // the pieces of the segments cut in several
+	units  [][]*unit       // per segment, its pieces once built (nil before, and after the segment is reported when results are dropped)
 
 	mu      sync.Mutex
 	pending []int // pieces left per segment
@@ -223,33 +230,29 @@ func (t *Translator) Translate(ctx context.Context, doc Document) (Result, error
 	if !t.opts.DropResults {
 		r.results = make([]SegmentResult, len(doc.Segments))
 	}
-	var all []*unit
+	// The units are planned in a few bytes each and built only when their
+	// batch is sent: a document of hundreds of thousands of segments does
+	// not hold them all at once.
+	var plan []planned
 	for i, s := range doc.Segments {
 		pieces := cutPieces(s.Text, t.opts.MaxPieceTokens, t.opts.CountTokens)
-		us := make([]*unit, len(pieces))
-		for p, pc := range pieces {
-			id := "s" + strconv.Itoa(i+1)
-			if len(pieces) > 1 {
-				id += "." + strconv.Itoa(p+1)
+		if len(pieces) > 1 {
+			if r.pieces == nil {
+				r.pieces = map[int][]piece{}
 			}
-			u := &unit{wireID: id, seg: i, piece: p, glue: pc.glue, source: pc.text, tokens: pc.tokens}
-			if u.tokens == 0 {
-				u.tokens = t.opts.CountTokens(pc.text)
-			}
-			switch {
-			case t.opts.Terms == nil:
-			case s.Matched && len(pieces) == 1:
-				u.hits = s.Hits
-			default:
-				u.hits = t.opts.Terms.Match(pc.text)
-			}
-			us[p] = u
+			r.pieces[i] = pieces
 		}
-		r.units = append(r.units, us)
-		r.pending[i] = len(us)
-		all = append(all, us...)
+		for p, pc := range pieces {
+			if pc.tokens == 0 {
+				pc.tokens = t.opts.CountTokens(pc.text)
+			}
+			plan = append(plan, planned{seg: int32(i), piece: int32(p), tokens: int32(pc.tokens)})
+		}
+		r.pending[i] = len(pieces)
 	}
-	batches := balance(makeBatches(all, t.opts.MaxBatchTokens, t.opts.MaxBatchSegments), t.opts.Concurrency)
+	r.units = make([][]*unit, len(doc.Segments))
+	batches := balance(makeBatches(plan, t.opts.MaxBatchTokens, t.opts.MaxBatchSegments), t.opts.Concurrency)
+	plan = nil
 
 	parent := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -273,11 +276,12 @@ func (t *Translator) Translate(ctx context.Context, doc Document) (Result, error
 			}
 		}()
 	}
+	sent := 0
 feed:
-	for i, b := range batches {
+	for ; sent < len(batches); sent++ {
 		select {
-		case work <- b:
-			batches[i] = nil // the worker holds it now
+		case work <- r.build(batches[sent]):
+			batches[sent] = nil // the worker holds its units now
 		case <-ctx.Done():
 			break feed
 		}
@@ -287,6 +291,9 @@ feed:
 
 	if fatal != nil && parent.Err() == nil {
 		// The endpoint refuses us: every unfinished segment fails with why.
+		for _, b := range batches[sent:] {
+			r.build(b)
+		}
 		for _, us := range r.units {
 			for _, u := range us {
 				r.mu.Lock()
@@ -306,6 +313,41 @@ feed:
 		return res, context.Cause(parent)
 	}
 	return res, nil
+}
+
+// build makes the units of a planned batch and records each with its
+// segment. Building a batch again (the fatal path builds every batch that
+// was not sent) replaces its units.
+func (r *run) build(b []planned) []*unit {
+	t := r.t
+	us := make([]*unit, len(b))
+	for k, p := range b {
+		i, s := int(p.seg), r.doc.Segments[p.seg]
+		pc, n := piece{text: s.Text}, 1
+		if pieces, ok := r.pieces[i]; ok {
+			pc, n = pieces[p.piece], len(pieces)
+		}
+		id := "s" + strconv.Itoa(i+1)
+		if n > 1 {
+			id += "." + strconv.Itoa(int(p.piece)+1)
+		}
+		u := &unit{wireID: id, seg: i, piece: int(p.piece), glue: pc.glue, source: pc.text, tokens: int(p.tokens)}
+		switch {
+		case t.opts.Terms == nil:
+		case s.Matched && n == 1:
+			u.hits = s.Hits
+		default:
+			u.hits = t.opts.Terms.Match(pc.text)
+		}
+		r.mu.Lock()
+		if r.units[i] == nil {
+			r.units[i] = make([]*unit, n)
+		}
+		r.units[i][p.piece] = u
+		r.mu.Unlock()
+		us[k] = u
+	}
+	return us
 }
 
 // batch runs the failure ladder over one batch: the whole batch twice, then
