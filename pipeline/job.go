@@ -802,6 +802,11 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 // burst before it writes.
 const commitGather = 5 * time.Millisecond
 
+// saveBacklog is how many replies of a document may wait for their commit
+// before the next one waits for room (only an endpoint faster than the
+// disk gets that far ahead).
+const saveBacklog = 8192
+
 // commits tracks the background commits of a document's replies, so that
 // its outputs can be written while the last replies are still being
 // stored.
@@ -891,9 +896,10 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 		j.Progress.Grow(len(todo))
 	}
 	// Results are committed by one goroutine, as many as have arrived in
-	// one transaction, so that the translator never waits for the disk.
-	// The context may be ending: a reply is paid for, so it is committed.
-	pending := newSaveQueue()
+	// one transaction, so that the translator does not wait for the disk
+	// (unless saveBacklog replies wait for theirs). The context may be
+	// ending: a reply is paid for, so it is committed.
+	pending := newSaveQueue(saveBacklog)
 	done := cm.start()
 	go func() {
 		defer done()
@@ -903,7 +909,7 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 			// the group gathers for a few milliseconds, so that the
 			// requests those replies make room for leave first and a
 			// burst is one transaction.
-			group, ok := pending.next(commitGather, 256)
+			group, ok := pending.next(commitGather, 256, 1024)
 			if !ok {
 				return
 			}
