@@ -14,8 +14,8 @@ import (
 // ErrorKind classifies what went wrong with a request.
 type ErrorKind int
 
-// Error kinds. Auth, NotFound and BadRequest are permanent: retrying them
-// would fail the same way and only cost money.
+// Error kinds. Auth, NotFound, BadRequest and TooLarge are permanent:
+// retrying them would fail the same way and only cost money.
 const (
 	KindTransport  ErrorKind = iota // connection refused, reset or cut mid-reply
 	KindTimeout                     // no complete reply within Config.Timeout
@@ -25,9 +25,10 @@ const (
 	KindNotFound                    // HTTP 404: wrong model or wrong base URL
 	KindBadRequest                  // HTTP 400 and other 4xx: the request was refused
 	KindCanceled                    // the caller's context ended
+	KindTooLarge                    // the reply body is larger than Config.ReplyLimit
 )
 
-var kindNames = [...]string{"transport", "timeout", "rate limit", "server", "auth", "not found", "bad request", "canceled"}
+var kindNames = [...]string{"transport", "timeout", "rate limit", "server", "auth", "not found", "bad request", "canceled", "reply too large"}
 
 func (k ErrorKind) String() string {
 	if int(k) < len(kindNames) {
@@ -73,6 +74,12 @@ func (e *Error) Error() string {
 		b.WriteString("endpoint connection failed")
 	case KindCanceled:
 		b.WriteString("request canceled")
+	case KindTooLarge:
+		if e.Status != 0 {
+			fmt.Fprintf(&b, "endpoint reply too large (HTTP %d)", e.Status)
+		} else {
+			b.WriteString("endpoint reply too large")
+		}
 	}
 	if e.Message != "" {
 		b.WriteString(": ")
