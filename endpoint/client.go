@@ -142,7 +142,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 			oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 		}
 	}
-	oc.HTTPClient = &doer{hc: hc}
+	oc.HTTPClient = &doer{hc: hc, limit: cfg.ReplyLimit(cfg.MaxTokens)}
 	c := &Client{
 		cfg:         cfg,
 		api:         openai.NewClientWithConfig(oc),
@@ -384,6 +384,8 @@ func (c *Client) completeOnce(ctx context.Context, req Request, format string) (
 		return Reply{}, err
 	}
 	defer func() { <-c.sem }()
+	info.maxTokens = cr.MaxTokens + cr.MaxCompletionTokens
+	info.limit = c.cfg.ReplyLimit(info.maxTokens)
 	resp, err := c.api.CreateChatCompletion(info.ctx, cr)
 	if err != nil {
 		return Reply{}, c.classify(ctx, info, err)
@@ -452,6 +454,12 @@ func (c *Client) classifyKind(ctx context.Context, a *attempt, err error) *Error
 	var apiErr *openai.APIError
 	var reqErr *openai.RequestError
 	switch {
+	case a.tooLarge > 0:
+		return &Error{Kind: KindTooLarge, Status: a.status, Err: err, Message: fmt.Sprintf(
+			"the reply is larger than %d bytes, the limit for a request of up to %d completion tokens; "+
+				"the endpoint at %s does not answer like an OpenAI-compatible server (check OPENAI_BASE_URL), "+
+				"or, if its replies are that large, raise BITEXT_MAX_REPLY_BYTES (max_reply_bytes)",
+			a.tooLarge, a.maxTokens, c.baseURL())}
 	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode != 0:
 		return &Error{Kind: classifyStatus(apiErr.HTTPStatusCode), Status: apiErr.HTTPStatusCode, Message: apiErr.Message, RetryAfter: a.retryAfter, Err: err}
 	case errors.As(err, &reqErr) && reqErr.HTTPStatusCode != 0:
@@ -467,6 +475,14 @@ func (c *Client) classifyKind(ctx context.Context, a *attempt, err error) *Error
 		// Refused before sending (go-openai's own validation).
 		return &Error{Kind: KindBadRequest, Message: err.Error(), Err: err}
 	}
+}
+
+// baseURL is the API root requests go to.
+func (c *Client) baseURL() string {
+	if c.cfg.BaseURL == "" {
+		return "https://api.openai.com/v1"
+	}
+	return c.cfg.BaseURL
 }
 
 func shorten(s string, n int) string {
@@ -486,32 +502,57 @@ func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 // not expose headers or transport failures on its errors.
 type attempt struct {
 	ctx          context.Context
+	limit        int64 // largest body to read, 0: the doer's default
+	maxTokens    int   // the completion tokens the request allowed, for the message
 	status       int
 	retryAfter   time.Duration
 	transportErr error
+	tooLarge     int64 // the limit the body went past, 0 when it did not
 }
 
 type attemptKey struct{}
 
 // doer is the HTTPDoer handed to go-openai. It reads the whole body inside
 // the timeout (so a connection cut mid-body is a transport error, not a
-// JSON error), and records the status and Retry-After of each attempt.
-type doer struct{ hc *http.Client }
+// JSON error), but no more than the attempt's limit (a body past it fails
+// the request unread), and records the status and Retry-After of each
+// attempt.
+type doer struct {
+	hc    *http.Client
+	limit int64 // largest body read when the attempt sets none
+}
+
+// errTooLarge is what the doer returns for a body past its limit; the
+// client turns it into a KindTooLarge *Error.
+var errTooLarge = errors.New("reply body too large")
 
 func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	a, _ := req.Context().Value(attemptKey{}).(*attempt)
 	if a == nil {
 		a = &attempt{}
 	}
+	limit := a.limit
+	if limit <= 0 {
+		limit = d.limit
+	}
 	resp, err := d.hc.Do(req)
 	if err != nil {
 		a.transportErr = err
 		return nil, err
 	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
 	a.status = resp.StatusCode
 	a.retryAfter = parseRetryAfter(resp.Header, time.Now())
+	if resp.ContentLength > limit {
+		resp.Body.Close()
+		a.tooLarge = limit
+		return nil, errTooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	resp.Body.Close()
+	if err == nil && int64(len(body)) > limit {
+		a.tooLarge = limit
+		return nil, errTooLarge
+	}
 	if err != nil {
 		a.transportErr = fmt.Errorf("reading reply (HTTP %d): %w", resp.StatusCode, err)
 		return nil, a.transportErr

@@ -69,6 +69,10 @@ type Config struct {
 	MaxRetries int `json:"max_retries"`
 	// MaxRetryWait caps one wait between attempts, Retry-After included.
 	MaxRetryWait Duration `json:"max_retry_wait"`
+	// MaxReplyBytes caps the body of one reply; a longer one fails the
+	// request without being read further. 0: DefaultMaxReplyBytes, or more
+	// for a request allowing very many completion tokens (ReplyLimit).
+	MaxReplyBytes int `json:"max_reply_bytes"`
 	// ResponseFormat is one of auto, json_schema, json_object, text.
 	ResponseFormat string `json:"response_format"`
 
@@ -141,6 +145,7 @@ var EnvVars = []struct{ Name, Help string }{
 	{"BITEXT_TPM", "tokens per minute, default unlimited"},
 	{"BITEXT_MAX_RETRIES", "retries per request on 429/5xx/timeouts, default 5"},
 	{"BITEXT_MAX_RETRY_WAIT", "longest wait between attempts, default 60s"},
+	{"BITEXT_MAX_REPLY_BYTES", "largest reply body in bytes, default 4 MiB (more for requests of over 65,536 tokens)"},
 	{"BITEXT_RESPONSE_FORMAT", "auto, json_schema, json_object or text; default auto"},
 	{"BITEXT_API_TYPE", "openai (also for compatible servers) or azure"},
 	{"OPENAI_API_VERSION", "Azure api-version, default 2024-10-21"},
@@ -207,6 +212,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 	integer("BITEXT_TPM", &c.TokensPerMinute)
 	integer("BITEXT_MAX_RETRIES", &c.MaxRetries)
 	duration("BITEXT_MAX_RETRY_WAIT", &c.MaxRetryWait)
+	integer("BITEXT_MAX_REPLY_BYTES", &c.MaxReplyBytes)
 	str("BITEXT_RESPONSE_FORMAT", &c.ResponseFormat)
 	str("BITEXT_API_TYPE", &c.APIType)
 	str("OPENAI_API_VERSION", &c.APIVersion)
@@ -326,10 +332,33 @@ func (c Config) Validate() error {
 	if c.MaxRetryWait < 0 {
 		bad("BITEXT_MAX_RETRY_WAIT %s: must not be negative", time.Duration(c.MaxRetryWait))
 	}
+	if c.MaxReplyBytes < 0 {
+		bad("BITEXT_MAX_REPLY_BYTES %d: must not be negative (0 = the default, 4 MiB)", c.MaxReplyBytes)
+	}
 	if !(c.PriceInPerMTok >= 0) || !(c.PriceOutPerMTok >= 0) || math.IsInf(c.PriceInPerMTok, 0) || math.IsInf(c.PriceOutPerMTok, 0) {
 		bad("prices (BITEXT_PRICE_IN, BITEXT_PRICE_OUT) must be finite and not negative")
 	}
 	return errors.Join(errs...)
+}
+
+// DefaultMaxReplyBytes is the largest reply body read when MaxReplyBytes is
+// 0: a translation reply is some tens of kilobytes, so this is far beyond
+// any real one and far below what a broken or hostile server could send.
+const DefaultMaxReplyBytes = 4 << 20
+
+// replyBytesPerToken bounds the bytes one completion token can take in a
+// reply: a few characters, escaped in JSON as \uXXXX at worst.
+const replyBytesPerToken = 64
+
+// ReplyLimit returns the largest reply body accepted for a request allowing
+// maxTokens completion tokens: MaxReplyBytes when set, otherwise
+// DefaultMaxReplyBytes or, for a very large maxTokens, what that many
+// tokens can take.
+func (c Config) ReplyLimit(maxTokens int) int64 {
+	if c.MaxReplyBytes > 0 {
+		return int64(c.MaxReplyBytes)
+	}
+	return max(DefaultMaxReplyBytes, replyBytesPerToken*int64(max(maxTokens, 0)))
 }
 
 // Cost estimates the price of u with the configured prices.

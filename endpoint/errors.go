@@ -14,8 +14,8 @@ import (
 // ErrorKind classifies what went wrong with a request.
 type ErrorKind int
 
-// Error kinds. Auth, NotFound and BadRequest are permanent: retrying them
-// would fail the same way and only cost money.
+// Error kinds. Auth, NotFound, BadRequest and TooLarge are permanent:
+// retrying them would fail the same way and only cost money.
 const (
 	KindTransport  ErrorKind = iota // connection refused, reset or cut mid-reply
 	KindTimeout                     // no complete reply within Config.Timeout
@@ -29,9 +29,10 @@ const (
 	// a row could not connect, each after its retries). The client sends
 	// nothing more; a run leaves the untranslated segments pending.
 	KindUnavailable
+	KindTooLarge // the reply body is larger than Config.ReplyLimit
 )
 
-var kindNames = [...]string{"transport", "timeout", "rate limit", "server", "auth", "not found", "bad request", "canceled", "unavailable"}
+var kindNames = [...]string{"transport", "timeout", "rate limit", "server", "auth", "not found", "bad request", "canceled", "unavailable", "reply too large"}
 
 func (k ErrorKind) String() string {
 	if int(k) < len(kindNames) {
@@ -84,6 +85,12 @@ func (e *Error) Error() string {
 		b.WriteString("request canceled")
 	case KindUnavailable:
 		b.WriteString("endpoint unavailable")
+	case KindTooLarge:
+		if e.Status != 0 {
+			fmt.Fprintf(&b, "endpoint reply too large (HTTP %d)", e.Status)
+		} else {
+			b.WriteString("endpoint reply too large")
+		}
 	}
 	if e.Message != "" {
 		b.WriteString(": ")

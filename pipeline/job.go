@@ -970,8 +970,9 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 		j.Progress.Grow(len(todo))
 	}
 	// Results are committed by one goroutine, as many as have arrived in
-	// one transaction, so that the translator never waits for the disk.
-	// The context may be ending: a reply is paid for, so it is committed.
+	// one transaction, so that the translator does not wait for the disk
+	// (unless saveBacklog replies wait for theirs). The context may be
+	// ending: a reply is paid for, so it is committed.
 	pending := newSaveQueue(saveBacklog)
 	done := cm.start()
 	go func() {
@@ -982,7 +983,7 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 			// the group gathers for a few milliseconds, so that the
 			// requests those replies make room for leave first and a
 			// burst is one transaction.
-			group, ok := pending.next(commitGather, 256, 4096)
+			group, ok := pending.next(commitGather, 256, 1024)
 			if !ok {
 				return
 			}

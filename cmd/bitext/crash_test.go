@@ -22,7 +22,7 @@ import (
 )
 
 // buildBinary builds the real bitext binary into a temporary folder.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and kills the real binary: skipped with -short")

@@ -46,8 +46,8 @@ Environment:
 The --endpoint-config file is a JSON object with the keys base_url, api_key,
 model, temperature, max_tokens, timeout ("120s"), concurrency,
 requests_per_minute, tokens_per_minute, max_retries, max_retry_wait,
-response_format, api_type (openai or azure), api_version, deployment,
-price_in_per_mtok, price_out_per_mtok.`)
+max_reply_bytes, response_format, api_type (openai or azure), api_version,
+deployment, price_in_per_mtok, price_out_per_mtok.`)
 	return b.String()
 }
 

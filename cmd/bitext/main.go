@@ -32,6 +32,8 @@ const (
 type CLI struct {
 	DB       string `help:"SQLite database file." env:"BITEXT_DB" default:"bitext.db" type:"path"`
 	LogLevel string `help:"Log level: debug, info, warn, error." env:"BITEXT_LOG" default:"info" enum:"debug,info,warn,error"`
+	// MemoryLimit is a process-wide setting, applied by main only.
+	MemoryLimit string `name:"memory-limit" help:"Soft limit of bitext's memory, such as 2GiB: near it memory is reclaimed more often (it is not a hard cap). auto: for run, 7 times the text of the documents read (at least 256 MiB), none for the other commands, or GOMEMLIMIT when that is set; off: no limit." env:"BITEXT_MEMORY_LIMIT" default:"auto"`
 
 	Detect    DetectCmd    `cmd:"" help:"Detect the language of files (and of each paragraph)."`
 	Segment   SegmentCmd   `cmd:"" help:"Split a file into sentences, one per line."`
@@ -54,6 +56,9 @@ type App struct {
 	Stderr io.Writer
 	Log    *slog.Logger
 	CLI    *CLI
+	// Limit applies --memory-limit; its automatic limit follows the text
+	// a run reads.
+	Limit *limiter
 }
 
 // exitError carries an exit code other than 1 through a command's error.
@@ -77,12 +82,14 @@ func partialError(format string, args ...any) error {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := runWith(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, debug.SetMemoryLimit)
 	stop()
 	os.Exit(code)
 }
 
 // run parses args and runs the selected command, returning the exit code.
+// It leaves the process's memory limit alone (tests run commands in their
+// own process).
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// --version is read here, not by kong: 'glossary edit' has a
 	// --version flag of its own (the entry's version), and kong refuses a
@@ -91,6 +98,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, versionLine(buildInfo()))
 		return exitOK
 	}
+	return runWith(ctx, args, stdin, stdout, stderr, nil)
+}
+
+// runWith is run with the function that sets the process's memory limit
+// (runtime/debug.SetMemoryLimit), or nil to leave it alone.
+func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, setMemoryLimit func(int64) int64) int {
 	var cli CLI
 	exited := -1
 	parser, err := kong.New(&cli,
@@ -121,7 +134,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return exitUsage
 	}
-	app := &App{Ctx: ctx, Stdin: stdin, Stdout: stdout, Stderr: stderr, CLI: &cli, Log: newLogger(stderr, cli.LogLevel)}
+	lim, err := newLimiter(cli.MemoryLimit, setMemoryLimit)
+	if err != nil {
+		fmt.Fprintf(stderr, "bitext: --memory-limit: %v\n", err)
+		return exitUsage
+	}
+	app := &App{Ctx: ctx, Stdin: stdin, Stdout: stdout, Stderr: stderr, CLI: &cli, Log: newLogger(stderr, cli.LogLevel), Limit: lim}
 	if err := kctx.Run(app); err != nil {
 		fmt.Fprintf(stderr, "bitext: %v\n", err)
 		var ee *exitError

@@ -232,6 +232,7 @@ func (c *RunCmd) Run(app *App) error {
 	if err != nil {
 		return err
 	}
+	a.Reader = app.Limit.reader(a.Reader)
 	db, err := openStore(app)
 	if err != nil {
 		return err
