@@ -91,6 +91,12 @@ func main() {
 // It leaves the process's memory limit alone (tests run commands in their
 // own process).
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, stdin, stdout, stderr, nil)
+}
+
+// runWith is run with the function that sets the process's memory limit
+// (runtime/debug.SetMemoryLimit), or nil to leave it alone.
+func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, setMemoryLimit func(int64) int64) int {
 	// --version is read here, not by kong: 'glossary edit' has a
 	// --version flag of its own (the entry's version), and kong refuses a
 	// global flag of the same name.
@@ -98,12 +104,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, versionLine(buildInfo()))
 		return exitOK
 	}
-	return runWith(ctx, args, stdin, stdout, stderr, nil)
-}
-
-// runWith is run with the function that sets the process's memory limit
-// (runtime/debug.SetMemoryLimit), or nil to leave it alone.
-func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, setMemoryLimit func(int64) int64) int {
 	var cli CLI
 	exited := -1
 	parser, err := kong.New(&cli,

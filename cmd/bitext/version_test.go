@@ -51,3 +51,11 @@ func TestVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestVersionFlag: --version answers through the same path main takes.
+func TestVersionFlag(t *testing.T) {
+	var out, errb strings.Builder
+	if code := runWith(t.Context(), []string{"--version"}, strings.NewReader(""), &out, &errb, func(int64) int64 { return 0 }); code != exitOK || !strings.HasPrefix(out.String(), "bitext ") {
+		t.Errorf("--version: exit %d, %q %q", code, out.String(), errb.String())
+	}
+}
