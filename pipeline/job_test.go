@@ -535,6 +535,14 @@ func TestRunGlossaryChange(t *testing.T) {
 	if srv.Calls() != calls || rep4.Documents[0].Retranslate != 0 {
 		t.Errorf("a note change made %d calls, %d re-translations", srv.Calls()-calls, rep4.Documents[0].Retranslate)
 	}
+	// … and a new document repeating those sentences is served from the
+	// memory: only its own new sentence is sent.
+	seen := len(srv.Received())
+	b := e.write("b.txt", russian("A", 15)+"\nЗаседание завершилось поздно вечером.\n")
+	e.run(e.job(srv, jobOptions{batch: 4}), b)
+	if got := sentTexts(t, srv.Received()[seen:]); len(got) != 1 || !strings.Contains(got[0], "вечером") {
+		t.Errorf("after a note change, a new document repeating known sentences sent %q", got)
+	}
 }
 
 // copyPair puts the Russian–English pair fixture into the input folder.

@@ -126,8 +126,12 @@ func (g *Glossary) Signature(hits []translate.TermHit) string {
 	}
 	keys := make([]string, 0, len(hits))
 	for _, h := range hits {
+		// The entry's content (terms, variants, forbidden renderings,
+		// flags), not its version: a change of its note or domain alone
+		// changes no translation and must not send sentences to the model
+		// again or miss the memory.
 		e := g.entries[h.ID]
-		keys = append(keys, fmt.Sprintf("%s@%d:%s", h.ID, e.Version, e.EN))
+		keys = append(keys, h.ID+"@"+glossary.Version([]glossary.Entry{e}))
 	}
 	sort.Strings(keys)
 	sum := sha256.Sum256([]byte(strings.Join(keys, "\n")))

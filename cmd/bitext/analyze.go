@@ -83,6 +83,9 @@ func openStore(app *App) (*store.DB, error) {
 // (data/glossary.csv), once in its life: entries a user removes stay
 // removed, and a database that already has a glossary keeps it.
 func seedGlossary(app *App, db *store.DB) error {
+	if v, err := db.Setting(app.Ctx, "glossary_seed"); err == nil && v != "" {
+		return nil // seeded long ago: no write, no parsing
+	}
 	entries, _, err := glossary.Parse(bytes.NewReader(data.SeedGlossaryCSV()), glossary.CSV, false)
 	if err != nil {
 		return fmt.Errorf("the built-in glossary: %w", err)
