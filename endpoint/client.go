@@ -384,7 +384,7 @@ func (c *Client) completeOnce(ctx context.Context, req Request, format string) (
 		return Reply{}, err
 	}
 	defer func() { <-c.sem }()
-	info.maxTokens = cr.MaxTokens + cr.MaxCompletionTokens
+	info.maxTokens = cr.MaxTokens + cr.MaxCompletionTokens //lint:ignore SA1019 either is set
 	info.limit = c.cfg.ReplyLimit(info.maxTokens)
 	resp, err := c.api.CreateChatCompletion(info.ctx, cr)
 	if err != nil {
