@@ -84,8 +84,38 @@ func wordForms(lemma string) []string {
 // «послом», «послы»; «рынок» → «рынка»; «отец» → «отца»; «день» → «дня».
 // Words that do not drop it get forms no word has, which cost nothing;
 // forms that are common words of their own («после», the preposition, for
-// «посол») are left out.
+// «посол») are left out (see guardedForms).
 func fleetingForms(w string) []string {
+	var out []string
+	for _, f := range fleeting(w) {
+		if !commonWords[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// guardedForms returns the forms of a one-word term that wordForms leaves
+// out because they are common words of their own («после» of «посол»):
+// they are the term only right after a preposition that governs them
+// («о после Японии»; see prepositionFor).
+func guardedForms(lemma string) []string {
+	var out []string
+	for _, f := range fleeting(fold(lemma)) {
+		if commonWords[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// prepositionFor holds, for each guarded form, the prepositions after
+// which it is the term's form: «после» is the prepositional case of
+// «посол» after «о», «об», «обо», «при».
+var prepositionFor = map[string][]string{"после": {"о", "об", "обо", "при"}}
+
+// fleeting returns every oblique form with the last vowel dropped.
+func fleeting(w string) []string {
 	r := []rune(w)
 	soft := false
 	if n := len(r); n > 0 && r[n-1] == 'ь' {
@@ -101,11 +131,9 @@ func fleetingForms(w string) []string {
 	if soft {
 		endings = []string{"я", "ю", "ем", "ём", "е", "и", "ей", "ям", "ями", "ях"}
 	}
-	var out []string
+	out := make([]string, 0, len(endings))
 	for _, e := range endings {
-		if f := base + e; !commonWords[f] {
-			out = append(out, f)
-		}
+		out = append(out, base+e)
 	}
 	return out
 }

@@ -81,6 +81,10 @@ type Matcher struct {
 	nStemmed atomic.Int64
 	// excludes is set when some entry has excluded contexts.
 	excludes bool
+	// guarded holds one-word term forms that are common words of their
+	// own (folded) → patterns: they match only after a preposition that
+	// governs them (prepositionFor).
+	guarded map[string][]int32
 }
 
 // maxStemmed bounds the memo of stemmed words (about 100 bytes each).
@@ -141,6 +145,12 @@ func (m *Matcher) addPattern(entry int, term string, e Entry) bool {
 	if first := term[toks[0].start:toks[0].end]; len(toks) == 1 && !e.Abbreviation && !abbrevShape(first) {
 		for _, f := range wordForms(first) {
 			m.forms[f] = append(m.forms[f], pid)
+		}
+		for _, f := range guardedForms(first) {
+			if m.guarded == nil {
+				m.guarded = make(map[string][]int32)
+			}
+			m.guarded[f] = append(m.guarded[f], pid)
 		}
 		return true
 	}
@@ -282,6 +292,9 @@ func (m *Matcher) Match(text string) []Match {
 			}
 		}
 		cands = m.walk(text, infos, i, cands)
+	}
+	if m.guarded != nil {
+		cands = m.guardedCandidates(text, infos, cands)
 	}
 	if m.excludes {
 		cands = m.dropExcluded(cands)
@@ -558,4 +571,26 @@ func (m *Matcher) dropExcluded(cands []candidate) []candidate {
 		out = append(out, c)
 	}
 	return out
+}
+
+// guardedCandidates adds the matches of guarded forms («после» of «посол»)
+// that stand right after a preposition governing them («о после»).
+func (m *Matcher) guardedCandidates(text string, infos []tokenInfo, cands []candidate) []candidate {
+	for i := 1; i < len(infos); i++ {
+		w := fold(text[infos[i].start:infos[i].end])
+		pids, ok := m.guarded[w]
+		if !ok {
+			continue
+		}
+		prev := fold(text[infos[i-1].start:infos[i-1].end])
+		if infos[i].brk || !slices.Contains(prepositionFor[w], prev) {
+			continue
+		}
+		for _, pid := range pids {
+			if m.caseOK(text, infos[i:i+1], pid) {
+				cands = append(cands, candidate{infos[i].start, infos[i].end, i, i, pid})
+			}
+		}
+	}
+	return cands
 }
