@@ -1032,10 +1032,12 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 	dr.TokensOut += int(res.Usage.CompletionTokens)
 	if err != nil {
 		if endpoint.IsUnavailable(err) {
-			dr.Error = fmt.Sprintf("%s: %v; its untranslated sentences wait for the next run", r.Path, err)
+			if !strings.Contains(dr.Error, "wait for the next run") {
+				dr.Error = strings.TrimPrefix(fmt.Sprintf("%s; %s: %v; its untranslated sentences wait for the next run", dr.Error, r.Path, err), "; ")
+			}
 			return ActWaiting
 		}
-		dr.Error = fmt.Sprintf("%s: %v", r.Path, err)
+		dr.Error = strings.TrimPrefix(fmt.Sprintf("%s; %s: %v", dr.Error, r.Path, err), "; ")
 	}
 	return ""
 }

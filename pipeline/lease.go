@@ -126,28 +126,56 @@ func (j *Job) claim(ctx context.Context, segs []*store.Segment, dt *docTerms) (m
 	if len(segs) == 0 {
 		return nil, nil, nil, nil
 	}
-	ask := make([]string, len(segs))
-	for i, s := range segs {
-		ask[i] = j.key(s, dt)
-	}
-	held, _, err := j.Store.Claim(ctx, j.owner(), ask, j.leaseTTL(), time.Now(), ownerGone)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	ok := make(map[string]bool, len(held))
+	// A key another document of this run holds is theirs too: the
+	// database's lease is the run's, and would be granted again. The keys
+	// asked for are reserved here first, so that two documents asking at
+	// once do not both get one.
+	var ask []string
+	askIdx := make([]int, 0, len(segs))
 	j.mu.Lock()
 	if j.held == nil {
 		j.held = map[string]bool{}
 	}
-	for _, k := range held {
-		ok[k] = true
+	for i, s := range segs {
+		k := j.key(s, dt)
+		if j.held[k] {
+			continue
+		}
 		j.held[k] = true
+		ask = append(ask, k)
+		askIdx = append(askIdx, i)
 	}
 	j.mu.Unlock()
+	var held []string
+	if len(ask) > 0 {
+		if held, _, err = j.Store.Claim(ctx, j.owner(), ask, j.leaseTTL(), time.Now(), ownerGone); err != nil {
+			j.mu.Lock()
+			for _, k := range ask {
+				delete(j.held, k)
+			}
+			j.mu.Unlock()
+			return nil, nil, nil, err
+		}
+	}
+	ok := make(map[string]bool, len(held))
+	for _, k := range held {
+		ok[k] = true
+	}
+	j.mu.Lock()
+	for _, k := range ask {
+		if !ok[k] {
+			delete(j.held, k) // another run has it
+		}
+	}
+	j.mu.Unlock()
+	isMine := make([]bool, len(segs))
+	for n, i := range askIdx {
+		isMine[i] = ok[ask[n]]
+	}
 	for i, s := range segs {
-		if ok[ask[i]] {
+		if isMine[i] {
 			mine = append(mine, s)
-			keys = append(keys, ask[i])
+			keys = append(keys, j.key(s, dt))
 		} else {
 			theirs = append(theirs, s)
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bitext/bitext/endpoint/fake"
+	"github.com/bitext/bitext/pipeline/translate"
 	"github.com/bitext/bitext/store"
 )
 
@@ -149,4 +150,41 @@ func endedPID(t *testing.T) int {
 		t.Fatal(err)
 	}
 	return p.Pid
+}
+
+// TestClaimWithinOneRun: two documents of one run asking for the same
+// sentence at once get it once; the other waits for it, although the
+// database would grant the run's own lease again.
+func TestClaimWithinOneRun(t *testing.T) {
+	e := newJobEnv(t)
+	j := e.job(nil, jobOptions{})
+	seg := func() (*store.Segment, *docTerms) {
+		return &store.Segment{Idx: 0, Source: "Стороны обсудили вопросы безопасности."},
+			&docTerms{hits: map[int][]translate.TermHit{}, keys: map[int]string{}, looked: map[string]bool{}}
+	}
+	var mu sync.Mutex
+	mine, theirs := 0, 0
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			s, dt := seg()
+			m, th, _, err := j.claim(t.Context(), []*store.Segment{s}, dt)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			mine, theirs = mine+len(m), theirs+len(th)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if mine != 1 || theirs != 7 {
+		t.Errorf("%d documents got the sentence, %d wait; want 1 and 7", mine, theirs)
+	}
+	s, dt := seg()
+	j.release(t.Context(), []string{j.key(s, dt)})
+	if m, _, _, err := j.claim(t.Context(), []*store.Segment{s}, dt); err != nil || len(m) != 1 {
+		t.Errorf("after the release: %d mine, %v", len(m), err)
+	}
 }

@@ -432,9 +432,13 @@ func (a *atomicFile) commit() error {
 	}
 	if err := a.f.Close(); err != nil {
 		os.Remove(a.f.Name())
-		return err
+		return fmt.Errorf("write %s: %w (is the disk full?)", a.path, err)
 	}
-	return os.Rename(a.f.Name(), a.path)
+	if err := os.Rename(a.f.Name(), a.path); err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("write %s: %w", a.path, err)
+	}
+	return nil
 }
 
 // abort drops the temporary file.
