@@ -340,11 +340,21 @@ func (j *Job) writePairs(base string, head PairsFile, pairs iter.Seq[Pair]) ([]s
 		tf.abort()
 		return nil, err
 	}
-	if err := jf.commit(); err != nil {
+	// Both are written out before either replaces its old version, so
+	// that a full disk never leaves a new JSON beside an old TSV.
+	if err := jf.finish(); err != nil {
 		tf.abort()
 		return nil, err
 	}
-	if err := tf.commit(); err != nil {
+	if err := tf.finish(); err != nil {
+		os.Remove(jf.f.Name())
+		return nil, err
+	}
+	if err := jf.place(); err != nil {
+		os.Remove(tf.f.Name())
+		return nil, err
+	}
+	if err := tf.place(); err != nil {
 		return []string{jsonPath}, err
 	}
 	return []string{jsonPath, tsvPath}, nil
@@ -434,6 +444,25 @@ func (a *atomicFile) commit() error {
 		os.Remove(a.f.Name())
 		return fmt.Errorf("write %s: %w (is the disk full?)", a.path, err)
 	}
+	return a.place()
+}
+
+// finish flushes and closes the file without putting it in place (see
+// place); on failure the temporary file is gone.
+func (a *atomicFile) finish() error {
+	if err := a.w.Flush(); err != nil {
+		a.abort()
+		return fmt.Errorf("write %s: %w (is the disk full?)", a.path, err)
+	}
+	if err := a.f.Close(); err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("write %s: %w (is the disk full?)", a.path, err)
+	}
+	return nil
+}
+
+// place renames a finished file into place.
+func (a *atomicFile) place() error {
 	if err := os.Rename(a.f.Name(), a.path); err != nil {
 		os.Remove(a.f.Name())
 		return fmt.Errorf("write %s: %w", a.path, err)
