@@ -712,15 +712,7 @@ func TestNoFalseAlarms(t *testing.T) {
 	es := seedEntries(t)
 	es = append(es, Entry{ID: "sc-rf-test", RU: "Совет Безопасности Российской Федерации Тест", EN: "Security Council of the Russian Federation",
 		ForbiddenEN: []string{"Security Council of Russian Federation"}})
-	m, err := NewMatcher(es)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := NewVerifier(es)
-	for _, c := range []struct {
-		ru, en string
-		want   []string
-	}{
+	checkViolations(t, es, []violationCase{
 		{"Делегации Минобороны России, Минюста России провели встречу.", "Delegations of the Ministry of Defence, the Ministry of Justice met.", nil},
 		{"Делегации Минюста России и Минобороны России провели встречу.", "Delegations of the Ministry of Justice and the Ministry of Defence met.", nil},
 		{"Минобороны, Минюст и МИД обменялись мнениями.", "The Ministry of Defence, the Ministry of Justice and the Ministry of Foreign Affairs exchanged views.", nil},
@@ -728,16 +720,7 @@ func TestNoFalseAlarms(t *testing.T) {
 		{"Минюст обменялся мнениями.", "The Ministry of Defence, Justice exchanged views.", []string{"missing:minjust"}},
 		{"Совет Безопасности Российской Федерации Тест провел заседание.", "The Security Council of the Russian Federation held a meeting.", nil},
 		{"Совет Безопасности Российской Федерации Тест провел заседание.", "The Security Council of Russian Federation held a meeting.", []string{"forbidden:sc-rf-test"}},
-	} {
-		var got []string
-		for _, x := range v.Verify(m.Match(c.ru), c.en) {
-			got = append(got, string(x.Kind)+":"+x.ID)
-		}
-		slices.Sort(got)
-		if !slices.Equal(got, c.want) {
-			t.Errorf("%q → %q: %v, want %v", c.ru, c.en, got, c.want)
-		}
-	}
+	})
 }
 
 // TestFleetingVowels: nouns whose last vowel drops out when inflected
@@ -831,28 +814,11 @@ func TestDeprecatedRenderingIsForbidden(t *testing.T) {
 		{ID: "new", RU: "МИБ", EN: "international information security", Abbreviation: true},
 		{ID: "gone", RU: "киберпространство", EN: "cyber space", Status: Deprecated},
 	}
-	m, err := NewMatcher(es)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := NewVerifier(es)
-	for _, c := range []struct {
-		ru, en string
-		want   []string
-	}{
+	checkViolations(t, es, []violationCase{
 		{"Вопросы МИБ обсуждались.", "IIS issues were discussed.", []string{"forbidden:new"}}, // once, as forbidden
 		{"Вопросы МИБ обсуждались.", "International information security issues were discussed.", nil},
 		{"Киберпространство обсуждалось.", "Cyber space was discussed.", nil}, // no live entry: nothing imposed
-	} {
-		var got []string
-		for _, x := range v.Verify(m.Match(c.ru), c.en) {
-			got = append(got, string(x.Kind)+":"+x.ID)
-		}
-		slices.Sort(got)
-		if !slices.Equal(got, c.want) {
-			t.Errorf("%q: %v, want %v", c.en, got, c.want)
-		}
-	}
+	})
 }
 
 func TestReadableAndCheckedIDs(t *testing.T) {
@@ -870,6 +836,33 @@ func TestReadableAndCheckedIDs(t *testing.T) {
 	for id, ok := range map[string]bool{"iis-abbr": true, "oewg_2021.v2": true, "мид": true, "": false, "bad id": false, "-x": false, "a/b": false, strings.Repeat("a", 101): false} {
 		if err := CheckID(id); (err == nil) != ok {
 			t.Errorf("CheckID(%q) = %v, want ok %v", id, err, ok)
+		}
+	}
+}
+
+// violationCase is a Russian sentence, its English and the violations
+// ("kind:id", sorted) the verifier must report.
+type violationCase struct {
+	ru, en string
+	want   []string
+}
+
+// checkViolations verifies each case against the entries.
+func checkViolations(t *testing.T, es []Entry, cases []violationCase) {
+	t.Helper()
+	m, err := NewMatcher(es)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := NewVerifier(es)
+	for _, c := range cases {
+		var got []string
+		for _, x := range v.Verify(m.Match(c.ru), c.en) {
+			got = append(got, string(x.Kind)+":"+x.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q → %q: %v, want %v", c.ru, c.en, got, c.want)
 		}
 	}
 }
