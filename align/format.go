@@ -6,28 +6,13 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/bitext/bitext"
 )
 
 // FormatBead renders a bead in the standard alignment format, "[i, j]:[k]"
 // with 0-based ids, "[5]:[]" and "[]:[7]" for null beads.
-func FormatBead(b Bead) string {
-	var sb strings.Builder
-	writeIDs(&sb, b.Src)
-	sb.WriteByte(':')
-	writeIDs(&sb, b.Tgt)
-	return sb.String()
-}
-
-func writeIDs(sb *strings.Builder, ids []int) {
-	sb.WriteByte('[')
-	for k, id := range ids {
-		if k > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteString(strconv.Itoa(id))
-	}
-	sb.WriteByte(']')
-}
+func FormatBead(b Bead) string { return bitext.FormatBead(b.Src, b.Tgt) }
 
 // WriteBeads writes one bead per line; with scores, the cost (the negated
 // score) follows as a third field, as Vecalign prints it.

@@ -5,10 +5,11 @@ import (
 
 	"context"
 	"fmt"
-	"github.com/bitext/bitext/store"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/bitext/bitext/store"
 
 	"github.com/bitext/bitext/align"
 )

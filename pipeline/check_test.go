@@ -12,8 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/align"
-	"github.com/bitext/bitext/store"
 )
 
 // TestAlignerCheckCatchesShift: a reply whose ids are right but whose texts
@@ -53,7 +53,7 @@ func TestAlignerCheckCatchesShift(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range segs {
-		segs[i].State, segs[i].Target, segs[i].Origin = store.SegTranslated, en[i], "model"
+		segs[i].State, segs[i].Target, segs[i].Origin = bitext.StateTranslated, en[i], "model"
 		if err := e.db.SaveSegment(ctx, &segs[i], nil); err != nil {
 			t.Fatal(err)
 		}

@@ -116,16 +116,16 @@ const (
 
 // DocReport is what happened to one input.
 type DocReport struct {
-	File        string         `json:"file"`
-	Name        string         `json:"name,omitempty"`
-	DocID       int64          `json:"doc_id,omitempty"`
-	Lang        bitext.Lang    `json:"lang,omitempty"`
-	Action      string         `json:"action"`
-	Pair        string         `json:"pair,omitempty"` // the other file of a Russian–English pair
-	Sentences   int            `json:"sentences"`
-	Segments    map[string]int `json:"segments,omitempty"` // by state
-	FromMemory  int            `json:"from_memory,omitempty"`
-	Retranslate int            `json:"retranslated_for_glossary,omitempty"`
+	File        string               `json:"file"`
+	Name        string               `json:"name,omitempty"`
+	DocID       int64                `json:"doc_id,omitempty"`
+	Lang        bitext.Lang          `json:"lang,omitempty"`
+	Action      string               `json:"action"`
+	Pair        string               `json:"pair,omitempty"` // the other file of a Russian–English pair
+	Sentences   int                  `json:"sentences"`
+	Segments    map[bitext.State]int `json:"segments,omitempty"` // by state
+	FromMemory  int                  `json:"from_memory,omitempty"`
+	Retranslate int                  `json:"retranslated_for_glossary,omitempty"`
 	// Rechecked counts finished segments checked again because entries
 	// they use changed; RetranslateFor names the entries whose change
 	// made some of them be translated again.
@@ -161,21 +161,21 @@ type Report struct {
 	GlossaryEntries int       `json:"glossary_entries"`
 	// GlossarySource says where the glossary came from (the built-in one,
 	// a file imported for the run, the database's own).
-	GlossarySource string         `json:"glossary_source,omitempty"`
-	DryRun         bool           `json:"dry_run,omitempty"`
-	Documents      []DocReport    `json:"documents"`
-	Segments       map[string]int `json:"segments"`
-	Terms          int            `json:"terms"`
-	TermsOK        int            `json:"terms_ok"`
-	TermSuccess    *float64       `json:"term_success,omitempty"`
-	Violations     int            `json:"violations"`
-	Calls          int            `json:"calls"`         // translation requests
-	HTTPAttempts   int            `json:"http_attempts"` // HTTP requests, retries included
-	TokensIn       int            `json:"tokens_in"`
-	TokensOut      int            `json:"tokens_out"`
-	Cost           float64        `json:"cost"`
-	Waiting        []string       `json:"waiting_for_endpoint,omitempty"`
-	Failed         int            `json:"failed_inputs"`
+	GlossarySource string               `json:"glossary_source,omitempty"`
+	DryRun         bool                 `json:"dry_run,omitempty"`
+	Documents      []DocReport          `json:"documents"`
+	Segments       map[bitext.State]int `json:"segments"`
+	Terms          int                  `json:"terms"`
+	TermsOK        int                  `json:"terms_ok"`
+	TermSuccess    *float64             `json:"term_success,omitempty"`
+	Violations     int                  `json:"violations"`
+	Calls          int                  `json:"calls"`         // translation requests
+	HTTPAttempts   int                  `json:"http_attempts"` // HTTP requests, retries included
+	TokensIn       int                  `json:"tokens_in"`
+	TokensOut      int                  `json:"tokens_out"`
+	Cost           float64              `json:"cost"`
+	Waiting        []string             `json:"waiting_for_endpoint,omitempty"`
+	Failed         int                  `json:"failed_inputs"`
 	// Skipped lists the files found in folders that are not read (PDFs,
 	// images, hidden files…), each with the reason; they do not make the
 	// run fail unless nothing at all was read.
@@ -191,8 +191,8 @@ func (r *Report) OK() bool {
 		return false
 	}
 	// A dry run leaves the segments it estimated pending, as it should.
-	pending := r.Segments[store.SegPending] > 0 && !r.DryRun
-	if r.Failed > 0 || len(r.Waiting) > 0 || r.Segments[store.SegFailed] > 0 || pending {
+	pending := r.Segments[bitext.StatePending] > 0 && !r.DryRun
+	if r.Failed > 0 || len(r.Waiting) > 0 || r.Segments[bitext.StateFailed] > 0 || pending {
 		return false
 	}
 	for _, d := range r.Documents {
@@ -216,7 +216,7 @@ type work struct {
 func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 	start := time.Now()
 	rep := &Report{Started: start.UTC(), Database: j.Store.Path(), OutDir: j.Config.OutDir, Endpoint: j.Config.Endpoint,
-		Model: j.Config.Model, PromptVersion: j.Config.PromptVersion, DryRun: j.Config.DryRun, Segments: map[string]int{}}
+		Model: j.Config.Model, PromptVersion: j.Config.PromptVersion, DryRun: j.Config.DryRun, Segments: map[bitext.State]int{}}
 	if j.Glossary != nil {
 		rep.GlossaryVersion, rep.GlossaryEntries = j.Glossary.Version(), j.Glossary.Len()
 	}
@@ -627,7 +627,7 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 	}
 	// A document with failed or pending segments is never "translated":
 	// failed when nothing of it was translated, incomplete otherwise.
-	failed, pending := dr.Segments[store.SegFailed], dr.Segments[store.SegPending]
+	failed, pending := dr.Segments[bitext.StateFailed], dr.Segments[bitext.StatePending]
 	switch {
 	case failed > 0 && failed == len(segs):
 		dr.Action = ActFailed
@@ -645,7 +645,7 @@ func (j *Job) translateInto(ctx context.Context, r FileResult, keep *[]store.Seg
 func failedNote(segs []store.Segment) string {
 	n, first := 0, -1
 	for k := range segs {
-		if segs[k].State == store.SegFailed {
+		if segs[k].State == bitext.StateFailed {
 			if n++; first < 0 {
 				first = k
 			}
@@ -686,7 +686,7 @@ func (j *Job) recheck(ctx context.Context, s *store.Segment, h []translate.TermH
 		}
 		return true, ids, nil
 	}
-	s.Target, s.State, s.Violations = text, store.SegVerified, "[]"
+	s.Target, s.State, s.Violations = text, bitext.StateVerified, "[]"
 	s.TermSig, s.Terms, s.GlossaryVersion = sig, termsJSON(h), gver
 	return false, nil, j.Store.SaveSegment(ctx, s, nil)
 }
@@ -745,7 +745,7 @@ func (j *Job) fromMemory(ctx context.Context, todo []*store.Segment, dt *docTerm
 			continue
 		}
 		used = append(used, keys[i])
-		s.State, s.Target, s.Origin, s.Violations, s.Reason = m.State, m.Target, "memory", m.Violations, ""
+		s.State, s.Target, s.Origin, s.Violations, s.Reason = m.State, m.Target, bitext.OriginMemory, m.Violations, ""
 		s.Terms, s.TermSig = termsJSON(hits[s.Idx]), j.signature(hits[s.Idx])
 		s.Model, s.PromptVersion, s.GlossaryVersion = m.Model, m.PromptVersion, gver
 		if err := j.Store.SaveSegment(ctx, s, nil); err != nil {
@@ -860,7 +860,7 @@ func (j *Job) translateDeduplicated(ctx context.Context, r FileResult, todo []*s
 			chk.resolve(d.Idx, false, d.Source, "")
 			continue // failed or unfinished: the next run tries again
 		}
-		d.State, d.Target, d.Origin, d.Violations, d.Reason = src.State, src.Target, "memory", src.Violations, ""
+		d.State, d.Target, d.Origin, d.Violations, d.Reason = src.State, src.Target, bitext.OriginMemory, src.Violations, ""
 		d.Terms, d.TermSig = src.Terms, src.TermSig
 		d.Model, d.PromptVersion, d.GlossaryVersion = src.Model, src.PromptVersion, gver
 		if err := j.Store.SaveSegment(ctx, d, nil); err != nil {
@@ -1002,16 +1002,16 @@ func (j *Job) translateSegments(ctx context.Context, r FileResult, todo []*store
 		}
 		s := todo[res.Index]
 		h := hits[s.Idx]
-		s.State, s.Target, s.Reason, s.Attempts = string(res.State), res.Text, res.Reason, s.Attempts+res.Attempts
-		s.Origin = "model"
-		if res.State == translate.Failed {
+		s.State, s.Target, s.Reason, s.Attempts = res.State, res.Text, res.Reason, s.Attempts+res.Attempts
+		s.Origin = bitext.OriginModel
+		if res.State == bitext.StateFailed {
 			s.Origin, s.Target = "", ""
 		}
 		s.Violations = violationsJSON(res.Violations)
 		s.Terms, s.TermSig = termsJSON(h), j.signature(h)
 		s.Model, s.PromptVersion, s.GlossaryVersion = j.Config.Model, j.Config.PromptVersion, gver
 		var mem *store.Memory
-		if res.State != translate.Failed {
+		if res.State != bitext.StateFailed {
 			// the key was computed before the request (dt.keys is only
 			// read while replies arrive)
 			key, ok := dt.keys[s.Idx]
@@ -1072,7 +1072,7 @@ func termsJSON(h []translate.TermHit) string {
 	return string(b)
 }
 
-func violationsJSON(v []translate.Violation) string {
+func violationsJSON(v []bitext.Violation) string {
 	if len(v) == 0 {
 		return "[]"
 	}
@@ -1085,12 +1085,12 @@ func violationsJSON(v []translate.Violation) string {
 
 // summarise counts states, term success and violations of a document.
 func (j *Job) summarise(dr *DocReport, segs []store.Segment) {
-	dr.Segments = map[string]int{}
+	dr.Segments = map[bitext.State]int{}
 	dr.Terms, dr.TermsOK, dr.Violations, dr.TermSuccess = 0, 0, 0, nil
 	for _, s := range segs {
 		dr.Segments[s.State]++
 		var terms []translate.TermHit
-		var viol []translate.Violation
+		var viol []bitext.Violation
 		_ = json.Unmarshal([]byte(s.Terms), &terms)
 		_ = json.Unmarshal([]byte(s.Violations), &viol)
 		if !s.Done() {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/jmoiron/sqlx"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
+	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/endpoint"
 	"github.com/bitext/bitext/endpoint/fake"
 	"github.com/bitext/bitext/glossary"
@@ -203,7 +205,7 @@ func (e *jobEnv) checkRun(rep *Report) map[string][]store.Segment {
 	e.t.Helper()
 	t := e.t
 	byDoc := map[string][]store.Segment{}
-	total := map[string]int{}
+	total := map[bitext.State]int{}
 	for _, d := range rep.Documents {
 		if d.Action != ActTranslated && d.Action != ActIncomplete && (d.Action != ActFailed || d.DocID == 0) {
 			continue
@@ -216,19 +218,19 @@ func (e *jobEnv) checkRun(rep *Report) map[string][]store.Segment {
 			t.Errorf("%s: %d segments for %d sentences", d.File, len(segs), d.Sentences)
 		}
 		byDoc[d.Name] = segs
-		states := map[string]int{}
+		states := map[bitext.State]int{}
 		for _, s := range segs {
 			states[s.State]++
 			total[s.State]++
 			switch s.State {
-			case store.SegVerified, store.SegTranslated, store.SegNeedsReview:
+			case bitext.StateVerified, bitext.StateTranslated, bitext.StateNeedsReview:
 				if s.Target == "" || hasCyrillic(s.Target) {
 					t.Errorf("%s #%d %s: English %q", d.Name, s.Idx, s.State, s.Target)
 				}
 				if s.Origin != "model" && s.Origin != "memory" {
 					t.Errorf("%s #%d: origin %q", d.Name, s.Idx, s.Origin)
 				}
-			case store.SegFailed:
+			case bitext.StateFailed:
 				if s.Reason == "" || s.Target != "" {
 					t.Errorf("%s #%d failed without a reason or with text: %+v", d.Name, s.Idx, s)
 				}
@@ -247,7 +249,7 @@ func (e *jobEnv) checkRun(rep *Report) map[string][]store.Segment {
 	return byDoc
 }
 
-func mapsEqual(a, b map[string]int) bool {
+func mapsEqual(a, b map[bitext.State]int) bool {
 	for k, v := range a {
 		if b[k] != v {
 			return false
@@ -331,10 +333,10 @@ func TestRunEveryFault(t *testing.T) {
 			b := e.write("b.txt", russian("B", 5))
 			rep := e.run(e.job(srv, jobOptions{batch: 4, concurrency: 2}), a, b)
 			e.checkRun(rep)
-			if n := rep.Segments[store.SegPending]; n > 0 {
+			if n := rep.Segments[bitext.StatePending]; n > 0 {
 				t.Errorf("%d segments pending", n)
 			}
-			if rep.Segments[store.SegFailed] > 0 {
+			if rep.Segments[bitext.StateFailed] > 0 {
 				t.Errorf("one fault per call should be recovered: %v", rep.Segments)
 			}
 			if rep.Failed > 0 {
@@ -364,15 +366,15 @@ func TestRunPersistentFault(t *testing.T) {
 			rep := e.run(e.job(srv, jobOptions{batch: 4, concurrency: 2}), a)
 			byDoc := e.checkRun(rep)
 			for _, s := range byDoc["a.txt"] {
-				if s.State != store.SegFailed && f != fake.Merged {
+				if s.State != bitext.StateFailed && f != fake.Merged {
 					t.Errorf("#%d %s, want failed", s.Idx, s.State)
 				}
 			}
-			if rep.Segments[store.SegFailed] == 0 || rep.OK() {
+			if rep.Segments[bitext.StateFailed] == 0 || rep.OK() {
 				t.Errorf("states %v, OK %v", rep.Segments, rep.OK())
 			}
 			// The summary says why, without opening the outputs.
-			if d := rep.Documents[0]; !strings.Contains(d.Error, fmt.Sprintf("%d segment(s) failed, the first (sentence", d.Segments[store.SegFailed])) ||
+			if d := rep.Documents[0]; !strings.Contains(d.Error, fmt.Sprintf("%d segment(s) failed, the first (sentence", d.Segments[bitext.StateFailed])) ||
 				!strings.Contains(d.Error, "run the same command again") {
 				t.Errorf("document error %q should count the failed segments and give the first reason", d.Error)
 			}
@@ -510,7 +512,7 @@ func TestRunGlossaryChange(t *testing.T) {
 	for i, s := range after {
 		switch {
 		case strings.Contains(s.Source, "ООН"):
-			if !strings.Contains(s.Target, "United Nations") || s.State != store.SegVerified {
+			if !strings.Contains(s.Target, "United Nations") || s.State != bitext.StateVerified {
 				t.Errorf("#%d %s %q: the new term is missing", s.Idx, s.State, s.Target)
 			}
 		case s.Target != before[i].Target || s.State != before[i].State:
@@ -578,7 +580,7 @@ func TestRunWithoutEndpoint(t *testing.T) {
 	if !slices.Equal(rep.Waiting, []string{a}) || rep.OK() {
 		t.Errorf("waiting %v, OK %v", rep.Waiting, rep.OK())
 	}
-	if rep.Segments[store.SegPending] != 6 || len(rep.Segments) != 1 {
+	if rep.Segments[bitext.StatePending] != 6 || len(rep.Segments) != 1 {
 		t.Errorf("segments %v, want 6 pending", rep.Segments)
 	}
 	for _, f := range []string{"pair.pairs.json", "pair.pairs.tsv"} {
@@ -638,8 +640,8 @@ func TestRunMaxCost(t *testing.T) {
 	if !slices.Equal(got, []string{ActTranslated, ActCostLimit, ActCostLimit}) || rep.OK() {
 		t.Fatalf("actions %v, OK %v", got, rep.OK())
 	}
-	if rep.Segments[store.SegVerified]+rep.Segments[store.SegTranslated]+rep.Segments[store.SegNeedsReview] != 10 ||
-		rep.Segments[store.SegPending] != 20 {
+	if rep.Segments[bitext.StateVerified]+rep.Segments[bitext.StateTranslated]+rep.Segments[bitext.StateNeedsReview] != 10 ||
+		rep.Segments[bitext.StatePending] != 20 {
 		t.Errorf("segments %v, want 10 done and 20 pending", rep.Segments)
 	}
 	// Without the limit the rest is translated; a.txt is not sent again.
@@ -751,7 +753,7 @@ func TestRunThousandSegmentsWithFaults(t *testing.T) {
 	for _, v := range rep.Segments {
 		n += v
 	}
-	if n != 1000 || rep.Segments[store.SegPending] != 0 {
+	if n != 1000 || rep.Segments[bitext.StatePending] != 0 {
 		t.Errorf("segments %v, want 1000 final", rep.Segments)
 	}
 	t.Logf("1,000 segments, 20%% faults: %d HTTP calls (%d requests), faults %v, states %v, wall %s",
@@ -779,7 +781,7 @@ func BenchmarkRunThroughput(b *testing.B) {
 				rep := e.run(e.job(srv, jobOptions{concurrency: conc, change: func(c *JobConfig) { c.Parallel = conc }}), paths...)
 				wall := time.Since(start)
 				b.StopTimer()
-				if rep.Segments[store.SegPending] != 0 || rep.Failed != 0 {
+				if rep.Segments[bitext.StatePending] != 0 || rep.Failed != 0 {
 					b.Fatalf("states %v", rep.Segments)
 				}
 				n := srv.Calls()
@@ -854,11 +856,11 @@ func TestCommitFailureOutputsShowDatabase(t *testing.T) {
 	}
 	pending := 0
 	for _, s := range segs {
-		if s.State == store.SegPending {
+		if s.State == bitext.StatePending {
 			pending++
 		}
 	}
-	if pending == 0 || d.Segments[store.SegPending] != pending {
+	if pending == 0 || d.Segments[bitext.StatePending] != pending {
 		t.Errorf("%d segments pending in the database, report says %v", pending, d.Segments)
 	}
 	e.checkOutputs(d, segs)
@@ -973,7 +975,7 @@ func TestRunPairMT(t *testing.T) {
 		t.Fatalf("--pair-mt: report %+v", rep.Documents)
 	}
 	d := rep.Documents[0]
-	if srv.Calls() == 0 || d.Calls == 0 || d.Segments[store.SegPending] != 0 {
+	if srv.Calls() == 0 || d.Calls == 0 || d.Segments[bitext.StatePending] != 0 {
 		t.Errorf("--pair-mt: %d endpoint calls, report %+v", srv.Calls(), d)
 	}
 	pf := e.readPairs("talks")
@@ -1050,7 +1052,7 @@ func TestRunPairMTPartial(t *testing.T) {
 	j.Translator = func(onResult func(translate.SegmentResult)) Translator {
 		return real(func(r translate.SegmentResult) {
 			if strings.HasPrefix(r.Source, "Стороны обсудили") {
-				r.State, r.Text, r.Reason = translate.Failed, "", "refused by the test"
+				r.State, r.Text, r.Reason = bitext.StateFailed, "", "refused by the test"
 			}
 			onResult(r)
 		})

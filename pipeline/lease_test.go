@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/endpoint/fake"
 	"github.com/bitext/bitext/pipeline/translate"
 	"github.com/bitext/bitext/store"
@@ -59,7 +60,7 @@ func TestTwoRunsShareOneDatabase(t *testing.T) {
 		if rep == nil {
 			continue
 		}
-		if !rep.OK() || rep.Segments[store.SegPending] > 0 || rep.Segments[store.SegFailed] > 0 {
+		if !rep.OK() || rep.Segments[bitext.StatePending] > 0 || rep.Segments[bitext.StateFailed] > 0 {
 			t.Errorf("run %d: %v", i, rep.Segments)
 		}
 	}

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/endpoint"
 	"github.com/bitext/bitext/endpoint/fake"
-	"github.com/bitext/bitext/store"
 )
 
 // tricky are Russian documents whose paragraphs carry what used to make a
@@ -113,7 +113,7 @@ func TestWriteTranslationWithholdsCyrillic(t *testing.T) {
 	if len(segs) != 1 {
 		t.Fatalf("%d segments, want the Russian paragraph's 1", len(segs))
 	}
-	segs[0].State, segs[0].Target, segs[0].Origin = store.SegTranslated, "The parties discussed security issues.", "model"
+	segs[0].State, segs[0].Target, segs[0].Origin = bitext.StateTranslated, "The parties discussed security issues.", "model"
 	if err := e.db.SaveSegment(ctx, &segs[0], nil); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestRunStopsWhenEndpointGoesAway(t *testing.T) {
 		case ActWaiting, ActIncomplete:
 			waiting++
 		case ActTranslated:
-			if d.Segments[store.SegPending] > 0 || d.Segments[store.SegFailed] > 0 {
+			if d.Segments[bitext.StatePending] > 0 || d.Segments[bitext.StateFailed] > 0 {
 				t.Errorf("%s reported translated with %v", d.File, d.Segments)
 			}
 		default:
@@ -180,10 +180,10 @@ func TestRunStopsWhenEndpointGoesAway(t *testing.T) {
 	if waiting < 10 || rep.OK() {
 		t.Errorf("%d documents wait, report OK %v: %+v", waiting, rep.OK(), rep.Documents)
 	}
-	if rep.Segments[store.SegFailed] != 0 {
-		t.Errorf("%d segments failed because the endpoint went away; they should wait", rep.Segments[store.SegFailed])
+	if rep.Segments[bitext.StateFailed] != 0 {
+		t.Errorf("%d segments failed because the endpoint went away; they should wait", rep.Segments[bitext.StateFailed])
 	}
-	if rep.Segments[store.SegPending] == 0 {
+	if rep.Segments[bitext.StatePending] == 0 {
 		t.Errorf("no segment left pending: %v", rep.Segments)
 	}
 	// The endpoint is back: the next run finishes everything.

@@ -25,20 +25,20 @@ const LowConfidence = 0.5
 // Pair is one aligned unit of Russian and English, as written to
 // NAME.pairs.json and NAME.pairs.tsv.
 type Pair struct {
-	Bead       string  `json:"bead"` // "[3]:[3]", sentence indices of each side
-	Src        []int   `json:"src"`
-	Tgt        []int   `json:"tgt"`
-	Confidence float64 `json:"confidence"`
-	State      string  `json:"state"`  // segment state, or "human" for an existing translation
-	Origin     string  `json:"origin"` // model, memory, human
-	RU         string  `json:"ru"`
-	EN         string  `json:"en"`
+	Bead       string        `json:"bead"` // "[3]:[3]", sentence indices of each side
+	Src        []int         `json:"src"`
+	Tgt        []int         `json:"tgt"`
+	Confidence float64       `json:"confidence"`
+	State      bitext.State  `json:"state"`  // segment state, or "human" for an existing translation
+	Origin     bitext.Origin `json:"origin"` // model, memory, human
+	RU         string        `json:"ru"`
+	EN         string        `json:"en"`
 	// MT is our own translation of the Russian, for a pair aligned with
 	// --pair-mt (the English is then the human translation).
-	MT         string                `json:"mt,omitempty"`
-	Violations []translate.Violation `json:"violations,omitempty"`
-	Reason     string                `json:"reason,omitempty"`
-	Note       string                `json:"note,omitempty"`
+	MT         string             `json:"mt,omitempty"`
+	Violations []bitext.Violation `json:"violations,omitempty"`
+	Reason     string             `json:"reason,omitempty"`
+	Note       string             `json:"note,omitempty"`
 }
 
 // PairsFile is the content of NAME.pairs.json.
@@ -135,7 +135,7 @@ func (j *Job) writeTranslation(ctx context.Context, doc *bitext.Document, segs [
 	}
 	dr.Pairs = len(segs)
 	for i := range segs {
-		if conf[i] < LowConfidence && segs[i].State != store.SegFailed {
+		if conf[i] < LowConfidence && segs[i].State != bitext.StateFailed {
 			dr.LowConf++
 		}
 	}
@@ -201,7 +201,7 @@ func writeEnglish(w *bufio.Writer, doc *bitext.Document, bySent []*store.Segment
 				fmt.Fprintf(w, "[sentence %d not translated yet]", s.Index+1)
 			case seg.Done():
 				writeOneLine(w, seg.Target)
-			case seg.State == store.SegFailed:
+			case seg.State == bitext.StateFailed:
 				fmt.Fprintf(w, "[untranslated sentence %d: %s]", s.Index+1, oneLine(seg.Reason))
 			default:
 				fmt.Fprintf(w, "[sentence %d not translated yet]", s.Index+1)
@@ -396,7 +396,7 @@ func writePairsTo(jw, tw *bufio.Writer, head PairsFile, pairs iter.Seq[Pair]) er
 			vs = append(vs, oneLine(v.String()))
 		}
 		en := p.EN
-		if p.State == store.SegFailed {
+		if p.State == bitext.StateFailed {
 			en = "[untranslated: " + p.Reason + "]"
 		}
 		if _, err := fmt.Fprintf(tw, "%s\t%.3f\t%s\t%s\t%s\t%s\n", p.Bead, p.Confidence, p.State, tsvField(p.RU), tsvField(en), tsvField(strings.Join(vs, "; "))); err != nil {
@@ -546,7 +546,7 @@ func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
 	}
 	pairs := func(yield func(Pair) bool) {
 		for _, b := range beads {
-			p := Pair{Bead: align.FormatBead(b), Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Confidence: round3(b.Confidence), State: "human", Origin: "human"}
+			p := Pair{Bead: align.FormatBead(b), Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Confidence: round3(b.Confidence), State: bitext.StateHuman, Origin: bitext.OriginHuman}
 			p.RU, p.EN = joinSents(rs, b.Src), joinSents(es, b.Tgt)
 			if mt != nil {
 				p.MT = joinSents(mt, b.Src)
@@ -684,7 +684,7 @@ func (j *Job) pairMT(ctx context.Context, ru FileResult, src []bitext.Sentence, 
 	switch {
 	case t.Action != ActTranslated:
 		dr.Action = t.Action // waiting, cost limit, incomplete
-	case missing > 0 || dr.Segments[store.SegPending] > 0:
+	case missing > 0 || dr.Segments[bitext.StatePending] > 0:
 		dr.Action = ActIncomplete
 	}
 	if have == 0 {

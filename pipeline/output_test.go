@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bitext/bitext/pipeline/translate"
+	"github.com/bitext/bitext"
 )
 
 // TestWritePairsToMatchesMarshalIndent checks that the pairs file written
@@ -21,7 +21,7 @@ func TestWritePairsToMatchesMarshalIndent(t *testing.T) {
 			RU: "Стороны обсудили «МИБ» & <ИКТ>.", EN: "The parties discussed \"IIS\" & <ICT>.\tTab"},
 		{Bead: "[1, 2]:[1]", Src: []int{1, 2}, Tgt: []int{1}, Confidence: 0.25, State: "needs-review", Origin: "memory",
 			RU: "Вторая\nстрока", EN: "Second line", MT: "machine", Note: "the aligner pairs this sentence differently",
-			Violations: []translate.Violation{{TermID: "mib", Kind: "missing", Expected: "international information security", Source: "МИБ"}}},
+			Violations: []bitext.Violation{{TermID: "mib", Kind: "missing", Expected: "international information security", Source: "МИБ"}}},
 		{Bead: "[3]:[]", Src: []int{3}, Tgt: []int{}, State: "failed", RU: "Третья.", Reason: "reply cut short"},
 	}
 	for _, tc := range []struct {

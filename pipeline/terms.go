@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/glossary"
 	"github.com/bitext/bitext/pipeline/translate"
 )
@@ -77,7 +78,7 @@ func (g *Glossary) Match(ru string) []translate.TermHit {
 }
 
 // Verify checks an English translation against the hits of its source.
-func (g *Glossary) Verify(ru string, hits []translate.TermHit, en string) []translate.Violation {
+func (g *Glossary) Verify(ru string, hits []translate.TermHit, en string) []bitext.Violation {
 	ms := make([]glossary.Match, 0, len(hits))
 	for _, h := range hits {
 		if m, ok := h.Ref.(glossary.Match); ok {
@@ -91,7 +92,7 @@ func (g *Glossary) Verify(ru string, hits []translate.TermHit, en string) []tran
 }
 
 // Repair fixes forbidden renderings deterministically.
-func (g *Glossary) Repair(en string, vs []translate.Violation) (string, []translate.Violation) {
+func (g *Glossary) Repair(en string, vs []bitext.Violation) (string, []bitext.Violation) {
 	gv := make([]glossary.Violation, 0, len(vs))
 	for _, v := range vs {
 		if r, ok := v.Ref.(glossary.Violation); ok {
@@ -102,8 +103,8 @@ func (g *Glossary) Repair(en string, vs []translate.Violation) (string, []transl
 	return fixed, g.convert(left, nil)
 }
 
-func (g *Glossary) convert(vs []glossary.Violation, hits []translate.TermHit) []translate.Violation {
-	out := make([]translate.Violation, 0, len(vs))
+func (g *Glossary) convert(vs []glossary.Violation, hits []translate.TermHit) []bitext.Violation {
+	out := make([]bitext.Violation, 0, len(vs))
 	for _, v := range vs {
 		src := ""
 		for _, h := range hits {
@@ -112,7 +113,7 @@ func (g *Glossary) convert(vs []glossary.Violation, hits []translate.TermHit) []
 				break
 			}
 		}
-		out = append(out, translate.Violation{TermID: v.ID, Kind: string(v.Kind), Expected: v.Expected, Source: src, Found: v.Found, Ref: v})
+		out = append(out, bitext.Violation{TermID: v.ID, Kind: string(v.Kind), Expected: v.Expected, Source: src, Found: v.Found, Ref: v})
 	}
 	return out
 }

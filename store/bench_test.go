@@ -37,7 +37,7 @@ func BenchmarkSaveSegments(b *testing.B) {
 		group := make([]SegmentSave, 0, 250)
 		for k := range 250 {
 			s := segs[(n*250+k)%len(segs)]
-			s.State, s.Target, s.Origin, s.Model = SegVerified, fmt.Sprintf("Sentence %d about international information security.", k), "model", "m"
+			s.State, s.Target, s.Origin, s.Model = bitext.StateVerified, fmt.Sprintf("Sentence %d about international information security.", k), "model", "m"
 			group = append(group, SegmentSave{Segment: s, Memory: &Memory{Key: fmt.Sprintf("k%d-%d", n, k), Source: s.Source,
 				Target: s.Target, State: s.State, Violations: "[]", Model: "m", PromptVersion: "p", GlossaryVersion: "g"}})
 		}

@@ -237,10 +237,10 @@ func TestTrackSegments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(segs) != 1 || segs[0].Idx != 2 || segs[0].Source != "Новый абзац." || segs[0].State != SegPending {
+	if len(segs) != 1 || segs[0].Idx != 2 || segs[0].Source != "Новый абзац." || segs[0].State != bitext.StatePending {
 		t.Fatalf("segments %+v, want only sentence 2, pending", segs)
 	}
-	segs[0].State, segs[0].Target, segs[0].Origin = SegTranslated, "New paragraph.", "model"
+	segs[0].State, segs[0].Target, segs[0].Origin = bitext.StateTranslated, "New paragraph.", "model"
 	if err := db.SaveSegment(ctx, &segs[0], nil); err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +248,7 @@ func TestTrackSegments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(again) != 1 || again[0].State != SegTranslated || again[0].Target != "New paragraph." {
+	if len(again) != 1 || again[0].State != bitext.StateTranslated || again[0].Target != "New paragraph." {
 		t.Fatalf("tracking again gave %+v, want the translated segment kept", again)
 	}
 	if _, err := db.TrackSegments(ctx, 999, "en"); err != nil {
@@ -283,12 +283,12 @@ func TestSaveSegmentsRoundTrip(t *testing.T) {
 	}
 	conf := 0.75
 	a, b := segs[0], segs[1]
-	a.State, a.Target, a.Origin, a.Reason = SegNeedsReview, "First, with a \"quote\" and\ttab.", "model", ""
+	a.State, a.Target, a.Origin, a.Reason = bitext.StateNeedsReview, "First, with a \"quote\" and\ttab.", "model", ""
 	a.Violations, a.Terms, a.TermSig = `[{"term_id":"iis"}]`, `[{"id":"iis"}]`, "sig-a"
 	a.Model, a.PromptVersion, a.GlossaryVersion, a.Attempts, a.Confidence = "m", "ru-en/1", "g1", 3, &conf
-	b.State, b.Reason, b.Attempts = SegFailed, "reply cut short", 2
+	b.State, b.Reason, b.Attempts = bitext.StateFailed, "reply cut short", 2
 	b2 := b
-	b2.State, b2.Target, b2.Origin, b2.Reason = SegVerified, "Second.", "memory", ""
+	b2.State, b2.Target, b2.Origin, b2.Reason = bitext.StateVerified, "Second.", "memory", ""
 	mem := &Memory{Key: "k-a", Source: a.Source, Target: a.Target, State: a.State, Violations: a.Violations,
 		Model: "m", PromptVersion: "ru-en/1", GlossaryVersion: "g1"}
 	if err := db.SaveSegments(ctx, []SegmentSave{{Segment: a, Memory: mem}, {Segment: b}, {Segment: b2}}); err != nil {
@@ -304,10 +304,10 @@ func TestSaveSegmentsRoundTrip(t *testing.T) {
 		g.GlossaryVersion != a.GlossaryVersion || g.Attempts != 3 || g.Confidence == nil || *g.Confidence != conf {
 		t.Errorf("segment 0 stored as %+v, want %+v", g, a)
 	}
-	if got[1].State != SegVerified || got[1].Target != "Second." || got[1].Reason != "" || got[1].Confidence != nil {
+	if got[1].State != bitext.StateVerified || got[1].Target != "Second." || got[1].Reason != "" || got[1].Confidence != nil {
 		t.Errorf("segment 1 stored as %+v, want the group's last state", got[1])
 	}
-	if got[2].State != SegPending {
+	if got[2].State != bitext.StatePending {
 		t.Errorf("segment 2 changed: %+v", got[2])
 	}
 	m, err := db.LookupMemory(ctx, []string{"k-a"})
@@ -316,14 +316,14 @@ func TestSaveSegmentsRoundTrip(t *testing.T) {
 	}
 	// An unknown segment: nothing of the group is stored.
 	c := segs[2]
-	c.State, c.Target = SegTranslated, "Third."
+	c.State, c.Target = bitext.StateTranslated, "Third."
 	ghost := c
 	ghost.SentenceID, ghost.Idx = 987654, 41
 	err = db.SaveSegments(ctx, []SegmentSave{{Segment: c}, {Segment: ghost}})
 	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "segment 41") {
 		t.Fatalf("saving an unknown segment: %v, want ErrNotFound naming segment 41", err)
 	}
-	if got, _ := db.Segments(ctx, doc.ID); got[2].State != SegPending {
+	if got, _ := db.Segments(ctx, doc.ID); got[2].State != bitext.StatePending {
 		t.Errorf("the refused group was partly stored: %+v", got[2])
 	}
 }

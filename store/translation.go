@@ -6,44 +6,36 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/bitext/bitext"
 	"github.com/jmoiron/sqlx"
-)
-
-// Segment states as stored.
-const (
-	SegPending     = "pending"
-	SegTranslated  = "translated"
-	SegVerified    = "verified"
-	SegNeedsReview = "needs-review"
-	SegFailed      = "failed"
 )
 
 // Segment is the translation state of one Russian sentence.
 type Segment struct {
-	SentenceID      int64    `db:"sentence_id" json:"sentence_id"`
-	DocID           int64    `db:"doc_id" json:"doc_id"`
-	Idx             int      `db:"idx" json:"index"`
-	Source          string   `db:"source" json:"source"`
-	State           string   `db:"state" json:"state"`
-	Target          string   `db:"target" json:"target"`
-	Origin          string   `db:"origin" json:"origin"`
-	Reason          string   `db:"reason" json:"reason,omitempty"`
-	Violations      string   `db:"violations" json:"-"` // JSON
-	Terms           string   `db:"terms" json:"-"`      // JSON
-	TermSig         string   `db:"term_sig" json:"-"`
-	Model           string   `db:"model" json:"model,omitempty"`
-	PromptVersion   string   `db:"prompt_version" json:"prompt_version,omitempty"`
-	GlossaryVersion string   `db:"glossary_version" json:"glossary_version,omitempty"`
-	Attempts        int      `db:"attempts" json:"attempts"`
-	Confidence      *float64 `db:"confidence" json:"confidence,omitempty"`
-	Review          string   `db:"review" json:"review"`
-	UpdatedAt       string   `db:"updated_at" json:"updated_at"`
+	SentenceID      int64         `db:"sentence_id" json:"sentence_id"`
+	DocID           int64         `db:"doc_id" json:"doc_id"`
+	Idx             int           `db:"idx" json:"index"`
+	Source          string        `db:"source" json:"source"`
+	State           bitext.State  `db:"state" json:"state"`
+	Target          string        `db:"target" json:"target"`
+	Origin          bitext.Origin `db:"origin" json:"origin"`
+	Reason          string        `db:"reason" json:"reason,omitempty"`
+	Violations      string        `db:"violations" json:"-"` // JSON
+	Terms           string        `db:"terms" json:"-"`      // JSON
+	TermSig         string        `db:"term_sig" json:"-"`
+	Model           string        `db:"model" json:"model,omitempty"`
+	PromptVersion   string        `db:"prompt_version" json:"prompt_version,omitempty"`
+	GlossaryVersion string        `db:"glossary_version" json:"glossary_version,omitempty"`
+	Attempts        int           `db:"attempts" json:"attempts"`
+	Confidence      *float64      `db:"confidence" json:"confidence,omitempty"`
+	Review          string        `db:"review" json:"review"`
+	UpdatedAt       string        `db:"updated_at" json:"updated_at"`
 }
 
 // Done reports whether the segment has an English text that a re-run must
 // not pay for again.
 func (s *Segment) Done() bool {
-	return s.State == SegTranslated || s.State == SegVerified || s.State == SegNeedsReview
+	return s.State.Done()
 }
 
 // TrackSegments creates a pending segment for every sentence of the
@@ -126,7 +118,7 @@ func scanSegments(ctx context.Context, q queryer, docID int64) ([]Segment, error
 			&g.Confidence, &g.Review, &g.UpdatedAt); err != nil {
 			return nil, err
 		}
-		for _, f := range []*string{&g.State, &g.Origin, &g.Violations, &g.Terms, &g.TermSig, &g.Model,
+		for _, f := range []*string{(*string)(&g.State), (*string)(&g.Origin), &g.Violations, &g.Terms, &g.TermSig, &g.Model,
 			&g.PromptVersion, &g.GlossaryVersion, &g.Review, &g.UpdatedAt} {
 			same(f)
 		}
@@ -153,16 +145,16 @@ func (db *DB) SentenceIDs(ctx context.Context, docID int64) (map[int]int64, erro
 
 // Memory is one translation memory entry.
 type Memory struct {
-	Key             string `db:"key"`
-	Source          string `db:"source"`
-	Target          string `db:"target"`
-	State           string `db:"state"`
-	Violations      string `db:"violations"`
-	Model           string `db:"model"`
-	PromptVersion   string `db:"prompt_version"`
-	GlossaryVersion string `db:"glossary_version"`
-	Hits            int    `db:"hits"`
-	CreatedAt       string `db:"created_at"`
+	Key             string       `db:"key"`
+	Source          string       `db:"source"`
+	Target          string       `db:"target"`
+	State           bitext.State `db:"state"`
+	Violations      string       `db:"violations"`
+	Model           string       `db:"model"`
+	PromptVersion   string       `db:"prompt_version"`
+	GlossaryVersion string       `db:"glossary_version"`
+	Hits            int          `db:"hits"`
+	CreatedAt       string       `db:"created_at"`
 }
 
 // SegmentSave is one segment state to commit, with its translation memory
@@ -247,21 +239,21 @@ func (db *DB) SaveSegments(ctx context.Context, saves []SegmentSave) error {
 
 // segmentRow is a segment's new state as SaveSegments sends it to SQLite.
 type segmentRow struct {
-	SentenceID      int64    `json:"sentence_id"`
-	DocID           int64    `json:"doc_id"`
-	Idx             int      `json:"idx"`
-	State           string   `json:"state"`
-	Target          string   `json:"target"`
-	Origin          string   `json:"origin"`
-	Reason          string   `json:"reason"`
-	Violations      string   `json:"violations"`
-	Terms           string   `json:"terms"`
-	TermSig         string   `json:"term_sig"`
-	Model           string   `json:"model"`
-	PromptVersion   string   `json:"prompt_version"`
-	GlossaryVersion string   `json:"glossary_version"`
-	Attempts        int      `json:"attempts"`
-	Confidence      *float64 `json:"confidence"`
+	SentenceID      int64         `json:"sentence_id"`
+	DocID           int64         `json:"doc_id"`
+	Idx             int           `json:"idx"`
+	State           bitext.State  `json:"state"`
+	Target          string        `json:"target"`
+	Origin          bitext.Origin `json:"origin"`
+	Reason          string        `json:"reason"`
+	Violations      string        `json:"violations"`
+	Terms           string        `json:"terms"`
+	TermSig         string        `json:"term_sig"`
+	Model           string        `json:"model"`
+	PromptVersion   string        `json:"prompt_version"`
+	GlossaryVersion string        `json:"glossary_version"`
+	Attempts        int           `json:"attempts"`
+	Confidence      *float64      `json:"confidence"`
 }
 
 func newSegmentRow(s *Segment) segmentRow {
@@ -271,14 +263,14 @@ func newSegmentRow(s *Segment) segmentRow {
 
 // memoryRow is a translation memory entry as SaveSegments sends it.
 type memoryRow struct {
-	Key             string `json:"key"`
-	Source          string `json:"source"`
-	Target          string `json:"target"`
-	State           string `json:"state"`
-	Violations      string `json:"violations"`
-	Model           string `json:"model"`
-	PromptVersion   string `json:"prompt_version"`
-	GlossaryVersion string `json:"glossary_version"`
+	Key             string       `json:"key"`
+	Source          string       `json:"source"`
+	Target          string       `json:"target"`
+	State           bitext.State `json:"state"`
+	Violations      string       `json:"violations"`
+	Model           string       `json:"model"`
+	PromptVersion   string       `json:"prompt_version"`
+	GlossaryVersion string       `json:"glossary_version"`
 }
 
 // missingSegment names a segment of the group that does not exist.

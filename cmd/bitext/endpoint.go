@@ -228,7 +228,7 @@ func (c *TranslateCmd) Run(app *App) error {
 			switch {
 			case !ok:
 				fmt.Fprint(app.Stdout, strings.Join(strings.Fields(s.Text), " "))
-			case r.State == translate.Failed:
+			case r.State == bitext.StateFailed:
 				problems++
 				fmt.Fprintf(app.Stdout, "[untranslated sentence %d]", s.Index+1)
 				fmt.Fprintf(app.Stderr, "%s: sentence %d failed: %s\n", c.File, s.Index+1, r.Reason)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/endpoint"
 	"github.com/bitext/bitext/glossary"
 	"github.com/bitext/bitext/input"
@@ -514,9 +515,9 @@ func printSummary(w io.Writer, rep *pipeline.Report, reportPath string, cfg endp
 	fmt.Fprintf(w, "; %.1fs; report %s\n", rep.DurationSec, reportPath)
 }
 
-func fmtStates(m map[string]int) string {
+func fmtStates(m map[bitext.State]int) string {
 	var parts []string
-	for _, s := range []string{store.SegVerified, store.SegTranslated, store.SegNeedsReview, store.SegFailed, store.SegPending} {
+	for _, s := range []bitext.State{bitext.StateVerified, bitext.StateTranslated, bitext.StateNeedsReview, bitext.StateFailed, bitext.StatePending} {
 		if n := m[s]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/endpoint"
 	"github.com/bitext/bitext/endpoint/fake"
 )
@@ -77,7 +78,7 @@ func BenchmarkThroughput(b *testing.B) {
 					go func() {
 						defer wg.Done()
 						res, err := tr.Translate(context.Background(), d)
-						if err != nil || res.Counts()[Translated] != len(d.Segments) {
+						if err != nil || res.Counts()[bitext.StateTranslated] != len(d.Segments) {
 							b.Errorf("%s: %v %v", d.Name, err, res.Counts())
 						}
 					}()

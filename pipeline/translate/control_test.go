@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/endpoint"
 )
 
@@ -40,7 +41,7 @@ func TestTranslationsHaveNoControls(t *testing.T) {
 		t.Fatalf("%d results, %d reported", len(res.Segments), len(seen))
 	}
 	for _, r := range append(res.Segments, seen...) {
-		if r.State != Translated || strings.TrimSpace(r.Text) != "The delegation spoke." {
+		if r.State != bitext.StateTranslated || strings.TrimSpace(r.Text) != "The delegation spoke." {
 			t.Errorf("segment %s: %s %q", r.ID, r.State, r.Text)
 		}
 		if strings.ContainsFunc(r.Text, func(c rune) bool { return isControl(c) && c != '\n' }) {

@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/endpoint"
 )
 
@@ -54,7 +55,7 @@ const maxContextBytes = 1200
 // systemMessage builds the system message: instructions, the document's
 // context, only the glossary entries found in this request, and for a
 // follow-up the violations to fix, per segment id.
-func systemMessage(docName, docContext string, hits []TermHit, fixes map[string][]Violation) string {
+func systemMessage(docName, docContext string, hits []TermHit, fixes map[string][]bitext.Violation) string {
 	var b strings.Builder
 	b.WriteString(instructions)
 	if docName != "" || docContext != "" {

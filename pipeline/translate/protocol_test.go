@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bitext/bitext"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -40,7 +42,7 @@ func TestPromptGolden(t *testing.T) {
 	units := testUnits()
 	golden(t, "system_batch", systemMessage("МИД России: брифинг 12.05.2025", "Briefing by the Foreign Ministry spokeswoman,\n  Moscow.", uniqueHits(units), nil))
 	golden(t, "system_plain", systemMessage("", "", nil, nil))
-	golden(t, "system_followup", systemMessage("brief", "", uniqueHits(units[:1]), map[string][]Violation{
+	golden(t, "system_followup", systemMessage("brief", "", uniqueHits(units[:1]), map[string][]bitext.Violation{
 		"s10": {{Kind: "missing", Expected: "Open-ended Working Group", Source: "рабочей группы открытого состава"}},
 		"s1":  {{Kind: "forbidden", Expected: "international information security", Source: "МИБ", Found: "IIB"}},
 	}))

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/endpoint"
 )
 
@@ -32,29 +33,14 @@ type Completer interface {
 
 var _ Completer = (*endpoint.Client)(nil)
 
-// State is where a segment stands.
-type State string
-
-// Segment states, best to worst.
-const (
-	// Verified: translated and checked against the glossary without a
-	// violation left.
-	Verified State = "verified"
-	// Translated: translated; there was no glossary to check against.
-	Translated State = "translated"
-	// NeedsReview: translated, but glossary violations remain.
-	NeedsReview State = "needs-review"
-	// Failed: no acceptable translation; Reason says why.
-	Failed State = "failed"
-)
-
-func (s State) rank() int {
+// rank orders states best to worst.
+func rank(s bitext.State) int {
 	switch s {
-	case Verified:
+	case bitext.StateVerified:
 		return 0
-	case Translated:
+	case bitext.StateTranslated:
 		return 1
-	case NeedsReview:
+	case bitext.StateNeedsReview:
 		return 2
 	}
 	return 3
@@ -82,14 +68,14 @@ type Document struct {
 
 // SegmentResult is the outcome for one segment.
 type SegmentResult struct {
-	ID         string      `json:"id"`
-	Index      int         `json:"index"` // position in Document.Segments
-	Source     string      `json:"source"`
-	Text       string      `json:"text,omitempty"` // the English; empty when failed
-	State      State       `json:"state"`
-	Reason     string      `json:"reason,omitempty"` // why it failed
-	Violations []Violation `json:"violations,omitempty"`
-	Terms      []TermHit   `json:"terms,omitempty"`
+	ID         string             `json:"id"`
+	Index      int                `json:"index"` // position in Document.Segments
+	Source     string             `json:"source"`
+	Text       string             `json:"text,omitempty"` // the English; empty when failed
+	State      bitext.State       `json:"state"`
+	Reason     string             `json:"reason,omitempty"` // why it failed
+	Violations []bitext.Violation `json:"violations,omitempty"`
+	Terms      []TermHit          `json:"terms,omitempty"`
 	// Attempts counts the requests that carried the segment (or its
 	// longest-travelled piece), follow-ups included.
 	Attempts int `json:"attempts"`
@@ -103,8 +89,8 @@ type Result struct {
 }
 
 // Counts returns how many segments ended in each state.
-func (r Result) Counts() map[State]int {
-	m := map[State]int{}
+func (r Result) Counts() map[bitext.State]int {
+	m := map[bitext.State]int{}
 	for _, s := range r.Segments {
 		m[s.State]++
 	}
@@ -113,7 +99,7 @@ func (r Result) Counts() map[State]int {
 
 // Options tune a Translator. Zero values take the defaults noted.
 type Options struct {
-	Terms Terms // nil: no glossary; segments end Translated
+	Terms Terms // nil: no glossary; segments end translated
 	// Concurrency is the number of batches in flight (default 4). The
 	// endpoint client bounds HTTP concurrency across documents as well.
 	Concurrency int
@@ -193,9 +179,9 @@ type unit struct {
 
 	// outcome, written by the one worker owning the unit's batch
 	text       string
-	state      State
+	state      bitext.State
 	reason     string
-	violations []Violation
+	violations []bitext.Violation
 	attempts   int
 	done       bool
 }
@@ -302,7 +288,7 @@ feed:
 				done := u.done
 				r.mu.Unlock()
 				if !done {
-					r.finish(u, "", Failed, fatal.Error(), nil)
+					r.finish(u, "", bitext.StateFailed, fatal.Error(), nil)
 				}
 			}
 		}
@@ -379,7 +365,7 @@ func (r *run) batch(ctx context.Context, units []*unit) error {
 	}
 	for _, u := range left {
 		if !u.done {
-			r.finish(u, "", Failed, u.reason, nil)
+			r.finish(u, "", bitext.StateFailed, u.reason, nil)
 		}
 	}
 	return nil
@@ -421,7 +407,7 @@ func (r *run) call(ctx context.Context, units []*unit) ([]*unit, error) {
 		// The client already retried transient failures; more splitting
 		// would only repeat them. The units fail with the reason.
 		for _, u := range units {
-			r.finish(u, "", Failed, err.Error(), nil)
+			r.finish(u, "", bitext.StateFailed, err.Error(), nil)
 		}
 		return nil, nil
 	}
@@ -457,7 +443,7 @@ type checked struct {
 // request sends units (with glossary fixes for a follow-up) and checks the
 // reply. An error is an endpoint error; a reply failing the checks comes
 // back with every unit in bad.
-func (r *run) request(ctx context.Context, units []*unit, fixes map[string][]Violation) (checked, error) {
+func (r *run) request(ctx context.Context, units []*unit, fixes map[string][]bitext.Violation) (checked, error) {
 	opts := r.t.opts
 	src := 0
 	for _, u := range units {
@@ -520,7 +506,7 @@ func (r *run) enforce(ctx context.Context, units []*unit) error {
 	terms := r.t.opts.Terms
 	if terms == nil {
 		for _, u := range units {
-			r.finish(u, u.text, Translated, "", nil)
+			r.finish(u, u.text, bitext.StateTranslated, "", nil)
 		}
 		return nil
 	}
@@ -528,13 +514,13 @@ func (r *run) enforce(ctx context.Context, units []*unit) error {
 	for _, u := range units {
 		u.text, u.violations = r.verify(u, u.text)
 		if len(u.violations) == 0 {
-			r.finish(u, u.text, Verified, "", nil)
+			r.finish(u, u.text, bitext.StateVerified, "", nil)
 			continue
 		}
 		offending = append(offending, u)
 	}
 	for round := 0; round < r.t.opts.FollowUps && len(offending) > 0; round++ {
-		fixes := map[string][]Violation{}
+		fixes := map[string][]bitext.Violation{}
 		for _, u := range offending {
 			fixes[u.wireID] = u.violations
 		}
@@ -557,7 +543,7 @@ func (r *run) enforce(ctx context.Context, units []*unit) error {
 				}
 			}
 			if len(u.violations) == 0 {
-				r.finish(u, u.text, Verified, "", nil)
+				r.finish(u, u.text, bitext.StateVerified, "", nil)
 				continue
 			}
 			still = append(still, u)
@@ -565,14 +551,14 @@ func (r *run) enforce(ctx context.Context, units []*unit) error {
 		offending = still
 	}
 	for _, u := range offending {
-		r.finish(u, u.text, NeedsReview, "", u.violations)
+		r.finish(u, u.text, bitext.StateNeedsReview, "", u.violations)
 	}
 	return nil
 }
 
 // verify checks en against u's glossary hits and applies the deterministic
 // repair when it helps; it returns the text to keep and the violations left.
-func (r *run) verify(u *unit, en string) (string, []Violation) {
+func (r *run) verify(u *unit, en string) (string, []bitext.Violation) {
 	terms := r.t.opts.Terms
 	v := terms.Verify(u.source, u.hits, en)
 	if len(v) == 0 {
@@ -587,7 +573,7 @@ func (r *run) verify(u *unit, en string) (string, []Violation) {
 
 // finish records a unit's outcome and, when it was the segment's last
 // piece, assembles and reports the segment.
-func (r *run) finish(u *unit, text string, st State, reason string, v []Violation) {
+func (r *run) finish(u *unit, text string, st bitext.State, reason string, v []bitext.Violation) {
 	r.mu.Lock()
 	if u.done {
 		r.mu.Unlock()
@@ -616,19 +602,19 @@ func (r *run) finish(u *unit, text string, st State, reason string, v []Violatio
 // worst state, every reason and violation.
 func (r *run) assemble(i int) SegmentResult {
 	seg := r.doc.Segments[i]
-	res := SegmentResult{ID: seg.ID, Index: i, Source: seg.Text, State: Verified}
+	res := SegmentResult{ID: seg.ID, Index: i, Source: seg.Text, State: bitext.StateVerified}
 	var text strings.Builder
 	var reasons []string
 	whole := len(r.units[i]) == 1
 	for _, u := range r.units[i] {
-		if u.state.rank() > res.State.rank() {
+		if rank(u.state) > rank(res.State) {
 			res.State = u.state
 		}
 		if !whole {
 			text.WriteString(u.glue)
 			text.WriteString(u.text)
 		}
-		if u.reason != "" && u.state == Failed {
+		if u.reason != "" && u.state == bitext.StateFailed {
 			prefix := ""
 			if len(r.units[i]) > 1 {
 				prefix = fmt.Sprintf("piece %d: ", u.piece+1)
@@ -639,7 +625,7 @@ func (r *run) assemble(i int) SegmentResult {
 		res.Terms = append(res.Terms, u.hits...)
 		res.Attempts = max(res.Attempts, u.attempts)
 	}
-	if res.State == Failed {
+	if res.State == bitext.StateFailed {
 		res.Reason = strings.Join(reasons, "; ")
 		if res.Reason == "" {
 			res.Reason = "no acceptable translation"

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/endpoint"
 	"github.com/bitext/bitext/endpoint/fake"
 )
@@ -33,8 +34,8 @@ func (m mapTerms) Match(ru string) []TermHit {
 	return out
 }
 
-func (m mapTerms) Verify(ru string, hits []TermHit, en string) []Violation {
-	var out []Violation
+func (m mapTerms) Verify(ru string, hits []TermHit, en string) []bitext.Violation {
+	var out []bitext.Violation
 	for _, h := range hits {
 		found := ""
 		for _, f := range h.Forbidden {
@@ -44,19 +45,19 @@ func (m mapTerms) Verify(ru string, hits []TermHit, en string) []Violation {
 		}
 		switch {
 		case found != "":
-			out = append(out, Violation{TermID: h.ID, Kind: "forbidden", Expected: h.Target, Source: h.Source, Found: found})
+			out = append(out, bitext.Violation{TermID: h.ID, Kind: "forbidden", Expected: h.Target, Source: h.Source, Found: found})
 		case !strings.Contains(strings.ToLower(en), strings.ToLower(h.Target)):
-			out = append(out, Violation{TermID: h.ID, Kind: "missing", Expected: h.Target, Source: h.Source})
+			out = append(out, bitext.Violation{TermID: h.ID, Kind: "missing", Expected: h.Target, Source: h.Source})
 		}
 	}
 	return out
 }
 
-func (m mapTerms) Repair(en string, v []Violation) (string, []Violation) {
+func (m mapTerms) Repair(en string, v []bitext.Violation) (string, []bitext.Violation) {
 	if m.noRepair {
 		return en, v
 	}
-	var left []Violation
+	var left []bitext.Violation
 	for _, x := range v {
 		if x.Kind == "forbidden" {
 			en = strings.ReplaceAll(en, x.Found, x.Expected)
@@ -137,7 +138,7 @@ func newHarness(t *testing.T, fo fake.Options, opts Options, change func(*endpoi
 // checkComplete asserts the run's invariants: one result per segment, in
 // order, each translated (with the fake's own translation, so nothing was
 // shifted) or failed with a reason and no text; OnResult once per segment.
-func (h *harness) checkComplete(t *testing.T, doc Document, res Result) map[State]int {
+func (h *harness) checkComplete(t *testing.T, doc Document, res Result) map[bitext.State]int {
 	t.Helper()
 	if len(res.Segments) != len(doc.Segments) {
 		t.Fatalf("%d results for %d segments", len(res.Segments), len(doc.Segments))
@@ -148,15 +149,15 @@ func (h *harness) checkComplete(t *testing.T, doc Document, res Result) map[Stat
 			t.Errorf("result %d is for %q (index %d), want %q", i, r.ID, r.Index, seg.ID)
 		}
 		switch r.State {
-		case Translated, Verified:
+		case bitext.StateTranslated, bitext.StateVerified:
 			if want := h.srv.Translate(seg.Text); r.Text != want {
 				t.Errorf("%s: text %q, want %q", r.ID, r.Text, want)
 			}
-		case NeedsReview:
+		case bitext.StateNeedsReview:
 			if len(r.Violations) == 0 || r.Text == "" {
 				t.Errorf("%s: needs review without violations or text: %+v", r.ID, r)
 			}
-		case Failed:
+		case bitext.StateFailed:
 			if r.Reason == "" || r.Text != "" {
 				t.Errorf("%s: failed without a reason or with text: %+v", r.ID, r)
 			}
@@ -185,7 +186,7 @@ func TestEveryFaultRecovers(t *testing.T) {
 				t.Fatal(err)
 			}
 			counts := h.checkComplete(t, doc, res)
-			if counts[Verified] != 12 {
+			if counts[bitext.StateVerified] != 12 {
 				t.Errorf("states %v, want all 12 verified", counts)
 			}
 			// 3 batches; a fault costs one extra call, or two when it
@@ -204,17 +205,17 @@ func TestPersistentFaults(t *testing.T) {
 	tests := []struct {
 		fault  fake.Fault
 		reason string
-		state  State
+		state  bitext.State
 	}{
-		{fake.MissingID, "missing", Failed},
-		{fake.CyrillicEcho, "untranslated", Failed},
-		{fake.InvalidJSON, "unreadable", Failed},
-		{fake.Length, "finish_reason", Failed},
-		{fake.EmptyText, "empty", Failed},
-		{fake.Merged, "", Failed},
-		{fake.ExtraID, "unexpected", Failed},
-		{fake.Unavailable, "503", Failed},
-		{fake.ForbiddenTerm, "", NeedsReview},
+		{fake.MissingID, "missing", bitext.StateFailed},
+		{fake.CyrillicEcho, "untranslated", bitext.StateFailed},
+		{fake.InvalidJSON, "unreadable", bitext.StateFailed},
+		{fake.Length, "finish_reason", bitext.StateFailed},
+		{fake.EmptyText, "empty", bitext.StateFailed},
+		{fake.Merged, "", bitext.StateFailed},
+		{fake.ExtraID, "unexpected", bitext.StateFailed},
+		{fake.Unavailable, "503", bitext.StateFailed},
+		{fake.ForbiddenTerm, "", bitext.StateNeedsReview},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fault.String(), func(t *testing.T) {
@@ -264,7 +265,7 @@ func TestGlossaryRepairAndFollowUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c := h.checkComplete(t, doc, res); c[Verified] != 2 || h.srv.Calls() != 1 {
+		if c := h.checkComplete(t, doc, res); c[bitext.StateVerified] != 2 || h.srv.Calls() != 1 {
 			t.Errorf("states %v after %d calls", c, h.srv.Calls())
 		}
 	})
@@ -276,7 +277,7 @@ func TestGlossaryRepairAndFollowUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c := h.checkComplete(t, doc, res); c[Verified] != 2 || h.srv.Calls() != 2 {
+		if c := h.checkComplete(t, doc, res); c[bitext.StateVerified] != 2 || h.srv.Calls() != 2 {
 			t.Fatalf("states %v after %d calls", c, h.srv.Calls())
 		}
 		rec := h.srv.Received()
@@ -338,7 +339,7 @@ func TestPermanentErrorFailsRemainingSegments(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	counts := h.checkComplete(t, doc, res)
-	if counts[Failed] != 12 || h.srv.Calls() > 2 {
+	if counts[bitext.StateFailed] != 12 || h.srv.Calls() > 2 {
 		t.Errorf("states %v after %d calls", counts, h.srv.Calls())
 	}
 }
@@ -363,7 +364,7 @@ func TestCancelLeavesUnfinishedSegmentsUnreported(t *testing.T) {
 	for _, r := range res.Segments {
 		if r.State != "" {
 			finished++
-			if r.State == Failed {
+			if r.State == bitext.StateFailed {
 				t.Errorf("%s failed on cancel: %s", r.ID, r.Reason)
 			}
 		}
@@ -380,7 +381,7 @@ func TestNoGlossaryMeansTranslated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := h.checkComplete(t, doc, res); c[Translated] != 3 {
+	if c := h.checkComplete(t, doc, res); c[bitext.StateTranslated] != 3 {
 		t.Errorf("states %v", c)
 	}
 	if res.Usage.PromptTokens == 0 || res.Calls != 1 {
@@ -405,11 +406,11 @@ func TestThousandSegmentsWithFaults(t *testing.T) {
 	batches := 1000 / 20
 	t.Logf("1,000 segments, 20%% faults: %v; %d requests, %d HTTP calls (%d batches), faults %v, %s",
 		counts, res.Calls, h.srv.Calls(), batches, h.srv.Faults(), time.Since(start).Round(time.Millisecond))
-	if counts[Verified]+counts[Failed]+counts[NeedsReview] != 1000 {
+	if counts[bitext.StateVerified]+counts[bitext.StateFailed]+counts[bitext.StateNeedsReview] != 1000 {
 		t.Errorf("states %v", counts)
 	}
-	if counts[Verified] < 990 {
-		t.Errorf("only %d verified", counts[Verified])
+	if counts[bitext.StateVerified] < 990 {
+		t.Errorf("only %d verified", counts[bitext.StateVerified])
 	}
 	if h.srv.Calls() > 2*batches+200 {
 		t.Errorf("%d HTTP calls for %d batches", h.srv.Calls(), batches)
@@ -463,7 +464,7 @@ func TestPrematchedHits(t *testing.T) {
 		t.Errorf("the batch of segment a does not carry its pre-matched term; system message:\n%s", system)
 	}
 	for _, r := range res.Segments {
-		if r.State != Verified && r.State != Translated {
+		if r.State != bitext.StateVerified && r.State != bitext.StateTranslated {
 			t.Errorf("%s: %s (%s)", r.ID, r.State, r.Reason)
 		}
 	}
@@ -472,8 +473,8 @@ func TestPrematchedHits(t *testing.T) {
 // TestViolationWording: a reviewer reads advice (what the English does,
 // what the glossary requires, the entry); the model reads an instruction.
 func TestViolationWording(t *testing.T) {
-	forbidden := Violation{TermID: "iis-abbr", Kind: "forbidden", Expected: "international information security", Source: "МИБ", Found: "IIB"}
-	missing := Violation{TermID: "mfa-russia", Kind: "missing", Expected: "Russian Foreign Ministry", Source: "МИД России"}
+	forbidden := bitext.Violation{TermID: "iis-abbr", Kind: "forbidden", Expected: "international information security", Source: "МИБ", Found: "IIB"}
+	missing := bitext.Violation{TermID: "mfa-russia", Kind: "missing", Expected: "Russian Foreign Ministry", Source: "МИД России"}
 	for _, c := range []struct{ got, want string }{
 		{forbidden.String(), `"IIB" is a forbidden rendering of «МИБ»: the glossary requires "international information security" [iis-abbr]`},
 		{missing.String(), `«МИД России» is not rendered as the glossary requires: "Russian Foreign Ministry" or an allowed variant is missing from the English [mfa-russia]`},

@@ -1,0 +1,180 @@
+package bitext
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// State is where the machine side of a sentence or pair stands.
+type State string
+
+// Machine states, best to worst; StateHuman marks a pair of an existing
+// human translation, which no machine made.
+const (
+	// StatePending: not translated yet.
+	StatePending State = "pending"
+	// StateVerified: translated and checked against the glossary without
+	// a violation left.
+	StateVerified State = "verified"
+	// StateTranslated: translated; there was no glossary to check against.
+	StateTranslated State = "translated"
+	// StateNeedsReview: translated, but glossary violations remain.
+	StateNeedsReview State = "needs-review"
+	// StateFailed: no acceptable translation; the reason says why.
+	StateFailed State = "failed"
+	// StateHuman: the English is an existing human translation, aligned
+	// with the Russian.
+	StateHuman State = "human"
+)
+
+// Done reports whether the state has an English text that a re-run must
+// not pay for again.
+func (s State) Done() bool {
+	return s == StateTranslated || s == StateVerified || s == StateNeedsReview || s == StateHuman
+}
+
+// Valid reports whether s is one of the states above.
+func (s State) Valid() bool {
+	switch s {
+	case StatePending, StateVerified, StateTranslated, StateNeedsReview, StateFailed, StateHuman:
+		return true
+	}
+	return false
+}
+
+// Origin says where an English text came from.
+type Origin string
+
+// Origins.
+const (
+	OriginNone   Origin = ""       // nothing yet
+	OriginModel  Origin = "model"  // the model, in this or an earlier run
+	OriginMemory Origin = "memory" // the translation memory (or a repeat in the document)
+	OriginHuman  Origin = "human"  // a person: an existing translation, an edit, an approved pair served from memory
+	OriginSource Origin = "source" // passed through as it was (English in the source)
+)
+
+// Status is the review status of a pair, set by people and kept apart from
+// the machine state.
+type Status string
+
+// Review statuses.
+const (
+	StatusDraft    Status = "draft"
+	StatusApproved Status = "approved"
+	StatusRejected Status = "rejected"
+)
+
+// ParseStatus reads a review status as a user types it.
+func ParseStatus(s string) (Status, error) {
+	switch st := Status(strings.ToLower(strings.TrimSpace(s))); st {
+	case StatusDraft, StatusApproved, StatusRejected:
+		return st, nil
+	}
+	return "", fmt.Errorf("unknown review status %q: use draft, approved or rejected", s)
+}
+
+// Violation is one way an English text breaks the glossary, as reported to
+// reviewers and stored with the pair.
+type Violation struct {
+	TermID   string `json:"term_id"`
+	Kind     string `json:"kind"`            // "missing" or "forbidden"
+	Expected string `json:"expected"`        // the required English term
+	Source   string `json:"source"`          // the Russian words it translates
+	Found    string `json:"found,omitempty"` // the forbidden rendering used
+	// Message overrides the generated description, when set.
+	Message string `json:"message,omitempty"`
+	// Ref is the verifier's own record of the violation (for repairs);
+	// it is not stored.
+	Ref any `json:"-"`
+}
+
+// Instruction says what to fix, for the model's follow-up request.
+func (v Violation) Instruction() string {
+	if v.Message != "" {
+		return v.Message
+	}
+	src := ""
+	if v.Source != "" {
+		src = " for «" + v.Source + "»"
+	}
+	if v.Found != "" {
+		return `use "` + v.Expected + `"` + src + `, not "` + v.Found + `"`
+	}
+	return `use "` + v.Expected + `"` + src + ` (in whatever grammatical form the sentence needs)`
+}
+
+// String describes the violation for a reviewer: what the English does
+// and what the glossary requires.
+func (v Violation) String() string {
+	if v.Message != "" {
+		return v.Message
+	}
+	term := "the term"
+	if v.Source != "" {
+		term = "«" + v.Source + "»"
+	}
+	if v.Found != "" {
+		return fmt.Sprintf("%q is a forbidden rendering of %s: the glossary requires %q [%s]", v.Found, term, v.Expected, v.TermID)
+	}
+	return fmt.Sprintf("%s is not rendered as the glossary requires: %q or an allowed variant is missing from the English [%s]", term, v.Expected, v.TermID)
+}
+
+// Pair is one aligned unit of a document: Russian sentences and the English
+// that renders them, with the machine's state and the reviewers' status.
+// Src and Tgt are sentence indices (positions from 0) in the Russian
+// document and in the English one (for a document bitext translated, the
+// English sentences are numbered as the Russian ones they translate).
+// Every sentence of a document is in exactly one pair, and pairs keep the
+// order of both texts.
+type Pair struct {
+	ID    int64  `json:"id"`
+	Doc   int64  `json:"doc"`   // the Russian document
+	Index int    `json:"index"` // position among the document's pairs, from 0
+	Src   []int  `json:"src"`
+	Tgt   []int  `json:"tgt"`
+	RU    string `json:"ru"`
+	EN    string `json:"en"`
+	// MT is our own translation of the Russian beside a human English
+	// (pairs aligned with --pair-mt).
+	MT         string      `json:"mt,omitempty"`
+	Confidence float64     `json:"confidence"`
+	State      State       `json:"state"`
+	Origin     Origin      `json:"origin"`
+	Status     Status      `json:"status"`
+	Edited     bool        `json:"edited,omitempty"` // a person changed the English
+	Violations []Violation `json:"violations,omitempty"`
+	Reason     string      `json:"reason,omitempty"` // why the machine translation failed
+	Note       string      `json:"note,omitempty"`   // what a reviewer should look at
+	Version    int         `json:"version"`          // counts the changes; edits name the version they saw
+	ReviewedBy string      `json:"reviewed_by,omitempty"`
+	ReviewedAt string      `json:"reviewed_at,omitempty"`
+}
+
+// Human reports whether people have worked on the pair: a run never
+// replaces it.
+func (p *Pair) Human() bool { return p.Edited || (p.Status != StatusDraft && p.Status != "") }
+
+// Bead names the sentences of the pair: "[3, 4]:[3]".
+func (p *Pair) Bead() string { return FormatBead(p.Src, p.Tgt) }
+
+// FormatBead renders sentence indices of two sides as "[3, 4]:[3]", as
+// Vecalign writes beads.
+func FormatBead(src, tgt []int) string {
+	var b strings.Builder
+	side := func(ix []int) {
+		b.WriteByte('[')
+		for i, x := range ix {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.Itoa(x))
+		}
+		b.WriteByte(']')
+	}
+	side(src)
+	b.WriteByte(':')
+	side(tgt)
+	return b.String()
+}
