@@ -2,6 +2,7 @@ package bitext
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -129,8 +130,12 @@ func (v Violation) String() string {
 // Every sentence of a document is in exactly one pair, and pairs keep the
 // order of both texts.
 type Pair struct {
-	ID    int64  `json:"id"`
-	Doc   int64  `json:"doc"`   // the Russian document
+	ID  int64 `json:"id"`
+	Doc int64 `json:"doc"` // the Russian document
+	// EnDoc is the English document of a human translation; 0 when the
+	// English is bitext's own translation (Tgt then numbers the Russian
+	// sentences the English renders).
+	EnDoc int64  `json:"en_doc,omitempty"`
 	Index int    `json:"index"` // position among the document's pairs, from 0
 	Src   []int  `json:"src"`
 	Tgt   []int  `json:"tgt"`
@@ -145,11 +150,14 @@ type Pair struct {
 	Status     Status      `json:"status"`
 	Edited     bool        `json:"edited,omitempty"` // a person changed the English
 	Violations []Violation `json:"violations,omitempty"`
-	Reason     string      `json:"reason,omitempty"` // why the machine translation failed
-	Note       string      `json:"note,omitempty"`   // what a reviewer should look at
-	Version    int         `json:"version"`          // counts the changes; edits name the version they saw
-	ReviewedBy string      `json:"reviewed_by,omitempty"`
-	ReviewedAt string      `json:"reviewed_at,omitempty"`
+	// Terms are the ids of the glossary entries found in the Russian.
+	Terms      []string `json:"terms,omitempty"`
+	Reason     string   `json:"reason,omitempty"` // why the machine translation failed
+	Note       string   `json:"note,omitempty"`   // what a reviewer should look at
+	Version    int      `json:"version"`          // counts the changes; edits name the version they saw
+	ReviewedBy string   `json:"reviewed_by,omitempty"`
+	ReviewedAt string   `json:"reviewed_at,omitempty"`
+	UpdatedAt  string   `json:"updated_at,omitempty"`
 }
 
 // Human reports whether people have worked on the pair: a run never
@@ -177,4 +185,148 @@ func FormatBead(src, tgt []int) string {
 	b.WriteByte(':')
 	side(tgt)
 	return b.String()
+}
+
+// TermCounts returns how many distinct glossary entries the pair's Russian
+// holds and how many of them the English renders as required.
+func (p *Pair) TermCounts() (terms, ok int) {
+	bad := map[string]bool{}
+	for _, v := range p.Violations {
+		bad[v.TermID] = true
+	}
+	seen := map[string]bool{}
+	for _, t := range p.Terms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		terms++
+		if !bad[t] {
+			ok++
+		}
+	}
+	return terms, ok
+}
+
+// CheckPairs checks the invariant of a document's pairs: numbered 0…n-1
+// in order, every Russian sentence 0…nSrc-1 and every English sentence
+// 0…nTgt-1 in exactly one pair, both sides in increasing order across the
+// pairs, no empty pair. It names the first pair that breaks it.
+func CheckPairs(pairs []Pair, nSrc, nTgt int) error {
+	nextSrc, nextTgt := 0, 0
+	for k := range pairs {
+		p := &pairs[k]
+		if p.Index != k {
+			return fmt.Errorf("pair %d (id %d) is numbered %d", k, p.ID, p.Index)
+		}
+		if len(p.Src) == 0 && len(p.Tgt) == 0 {
+			return fmt.Errorf("pair %d (id %d) is empty", k, p.ID)
+		}
+		for _, s := range p.Src {
+			if s != nextSrc {
+				return fmt.Errorf("pair %d (id %d) %s: Russian sentence %d where %d comes next", k, p.ID, p.Bead(), s, nextSrc)
+			}
+			nextSrc++
+		}
+		for _, t := range p.Tgt {
+			if t != nextTgt {
+				return fmt.Errorf("pair %d (id %d) %s: English sentence %d where %d comes next", k, p.ID, p.Bead(), t, nextTgt)
+			}
+			nextTgt++
+		}
+	}
+	if nextSrc != nSrc || nextTgt != nTgt {
+		return fmt.Errorf("the pairs hold %d Russian and %d English sentences of %d and %d", nextSrc, nextTgt, nSrc, nTgt)
+	}
+	return nil
+}
+
+// KeepHuman merges the pairs a new run made (fresh) with the pairs stored
+// for the document: every stored pair people worked on (Human) is kept as
+// it is, fresh pairs that share no sentence with them fill the rest, and
+// the sentences of a fresh pair that overlaps a kept one without being
+// covered by it become pairs of their own (one side empty), so that every
+// sentence stays in exactly one pair. Both lists must be in order; the
+// result is numbered anew.
+func KeepHuman(stored, fresh []Pair) []Pair {
+	var human []Pair
+	srcTaken, tgtTaken := map[int]bool{}, map[int]bool{}
+	for _, p := range stored {
+		if p.Human() {
+			human = append(human, p)
+			for _, s := range p.Src {
+				srcTaken[s] = true
+			}
+			for _, t := range p.Tgt {
+				tgtTaken[t] = true
+			}
+		}
+	}
+	if len(human) == 0 {
+		return renumber(slices.Clone(fresh))
+	}
+	var rest []Pair
+	for _, p := range fresh {
+		overlap := false
+		for _, s := range p.Src {
+			overlap = overlap || srcTaken[s]
+		}
+		for _, t := range p.Tgt {
+			overlap = overlap || tgtTaken[t]
+		}
+		if !overlap {
+			rest = append(rest, p)
+			continue
+		}
+		for _, s := range p.Src {
+			if !srcTaken[s] {
+				rest = append(rest, Pair{Doc: p.Doc, EnDoc: p.EnDoc, Src: []int{s}, Tgt: []int{}, State: p.State, Origin: p.Origin, Status: StatusDraft,
+					Note: "left without English after a reviewed neighbour took the rest of its pair: check it"})
+			}
+		}
+		for _, t := range p.Tgt {
+			if !tgtTaken[t] {
+				rest = append(rest, Pair{Doc: p.Doc, EnDoc: p.EnDoc, Src: []int{}, Tgt: []int{t}, State: p.State, Origin: p.Origin, Status: StatusDraft,
+					Note: "left without Russian after a reviewed neighbour took the rest of its pair: check it"})
+			}
+		}
+	}
+	out := make([]Pair, 0, len(human)+len(rest))
+	i, j := 0, 0
+	for i < len(human) || j < len(rest) {
+		switch {
+		case j == len(rest):
+			out = append(out, human[i])
+			i++
+		case i == len(human):
+			out = append(out, rest[j])
+			j++
+		case before(&rest[j], &human[i]):
+			out = append(out, rest[j])
+			j++
+		default:
+			out = append(out, human[i])
+			i++
+		}
+	}
+	return renumber(out)
+}
+
+// before reports whether p comes before q: compared by their Russian
+// sentences when both have some, by their English ones otherwise.
+func before(p, q *Pair) bool {
+	if len(p.Src) > 0 && len(q.Src) > 0 {
+		return p.Src[0] < q.Src[0]
+	}
+	if len(p.Tgt) > 0 && len(q.Tgt) > 0 {
+		return p.Tgt[0] < q.Tgt[0]
+	}
+	return false
+}
+
+func renumber(ps []Pair) []Pair {
+	for k := range ps {
+		ps[k].Index = k
+	}
+	return ps
 }

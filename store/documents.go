@@ -26,6 +26,12 @@ type DocumentSummary struct {
 	Kind       bitext.Kind `db:"kind" json:"kind"`
 	Sentences  int         `db:"sentences" json:"sentences"`
 	CreatedAt  string      `db:"created_at" json:"created_at"`
+	// Action is what the last run did with the document (translated,
+	// aligned, passed-through, incomplete…), ActionError why it fell short.
+	Action      string `db:"action" json:"action"`
+	ActionError string `db:"action_error" json:"action_error,omitempty"`
+	// TranslationOf is the Russian document an English one translates.
+	TranslationOf *int64 `db:"translation_of" json:"translation_of,omitempty"`
 }
 
 // SaveDocument stores doc with its paragraphs and sentences in one
@@ -101,7 +107,8 @@ func (db *DB) SetTranslationOf(ctx context.Context, doc, orig int64) error {
 func (db *DB) Documents(ctx context.Context) ([]DocumentSummary, error) {
 	var out []DocumentSummary
 	err := db.reader.SelectContext(ctx, &out, `SELECT d.id, d.name, d.path, d.hash, d.format, d.encoding, d.lang,
-		d.confidence, d.kind, d.created_at, (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id) AS sentences
+		d.confidence, d.kind, d.created_at, d.action, d.action_error, d.translation_of,
+		(SELECT count(*) FROM sentences s WHERE s.doc_id = d.id) AS sentences
 		FROM documents d ORDER BY d.id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
@@ -163,12 +170,62 @@ func (db *DB) Document(ctx context.Context, id int64) (*bitext.Document, error) 
 	return doc, nil
 }
 
-// DocumentByHash returns the id of the document with that content hash.
-func (db *DB) DocumentByHash(ctx context.Context, hash string) (int64, error) {
-	var id int64
-	err := db.reader.GetContext(ctx, &id, `SELECT id FROM documents WHERE hash = ?`, hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("document with hash %.12s: %w", hash, ErrNotFound)
+// SetDocumentAction records what a run did with a document.
+func (db *DB) SetDocumentAction(ctx context.Context, doc, run int64, action, why string) error {
+	var r any
+	if run > 0 {
+		r = run
 	}
-	return id, err
+	err := db.Write(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE documents SET action = ?, action_error = ?, run_id = ? WHERE id = ?`, action, why, r, doc)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("record the action on document %d: %w", doc, err)
+	}
+	return nil
+}
+
+// DocumentStats counts a document's pairs by machine state and review
+// status, with its glossary terms and those rendered as required.
+type DocumentStats struct {
+	Pairs   int                   `json:"pairs"`
+	States  map[bitext.State]int  `json:"states"`
+	Status  map[bitext.Status]int `json:"status"`
+	Terms   int                   `json:"terms"`
+	TermsOK int                   `json:"terms_ok"`
+}
+
+// PairStats returns the DocumentStats of every document that has pairs, by
+// document id.
+func (db *DB) PairStats(ctx context.Context) (map[int64]*DocumentStats, error) {
+	rows, err := db.reader.QueryxContext(ctx, `SELECT doc_id, state, status, terms, violations FROM pairs`)
+	if err != nil {
+		return nil, fmt.Errorf("count pairs: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]*DocumentStats{}
+	for rows.Next() {
+		var r pairRow
+		if err := rows.Scan(&r.Doc, &r.State, &r.Status, &r.Terms, &r.Violations); err != nil {
+			return nil, fmt.Errorf("count pairs: %w", err)
+		}
+		r.Src, r.Tgt = "[]", "[]"
+		st := out[r.Doc]
+		if st == nil {
+			st = &DocumentStats{States: map[bitext.State]int{}, Status: map[bitext.Status]int{}}
+			out[r.Doc] = st
+		}
+		st.Pairs++
+		st.States[r.State]++
+		st.Status[r.Status]++
+		p, err := r.pair()
+		if err != nil {
+			return nil, err
+		}
+		t, ok := p.TermCounts()
+		st.Terms += t
+		st.TermsOK += ok
+	}
+	return out, rows.Err()
 }

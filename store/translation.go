@@ -28,7 +28,6 @@ type Segment struct {
 	GlossaryVersion string        `db:"glossary_version" json:"glossary_version,omitempty"`
 	Attempts        int           `db:"attempts" json:"attempts"`
 	Confidence      *float64      `db:"confidence" json:"confidence,omitempty"`
-	Review          string        `db:"review" json:"review"`
 	UpdatedAt       string        `db:"updated_at" json:"updated_at"`
 }
 
@@ -91,7 +90,7 @@ func scanSegments(ctx context.Context, q queryer, docID int64) ([]Segment, error
 		return nil, err
 	}
 	rows, err := q.QueryContext(ctx, `SELECT sentence_id, doc_id, idx, source, state, target, origin, reason,
-		violations, terms, term_sig, model, prompt_version, glossary_version, attempts, confidence, review, updated_at
+		violations, terms, term_sig, model, prompt_version, glossary_version, attempts, confidence, updated_at
 		FROM segments WHERE doc_id = ? ORDER BY idx`, docID)
 	if err != nil {
 		return nil, err
@@ -115,32 +114,16 @@ func scanSegments(ctx context.Context, q queryer, docID int64) ([]Segment, error
 		var g Segment
 		if err := rows.Scan(&g.SentenceID, &g.DocID, &g.Idx, &g.Source, &g.State, &g.Target, &g.Origin, &g.Reason,
 			&g.Violations, &g.Terms, &g.TermSig, &g.Model, &g.PromptVersion, &g.GlossaryVersion, &g.Attempts,
-			&g.Confidence, &g.Review, &g.UpdatedAt); err != nil {
+			&g.Confidence, &g.UpdatedAt); err != nil {
 			return nil, err
 		}
 		for _, f := range []*string{(*string)(&g.State), (*string)(&g.Origin), &g.Violations, &g.Terms, &g.TermSig, &g.Model,
-			&g.PromptVersion, &g.GlossaryVersion, &g.Review, &g.UpdatedAt} {
+			&g.PromptVersion, &g.GlossaryVersion, &g.UpdatedAt} {
 			same(f)
 		}
 		out = append(out, g)
 	}
 	return out, rows.Err()
-}
-
-// SentenceIDs returns the database ids of a document's sentences by index.
-func (db *DB) SentenceIDs(ctx context.Context, docID int64) (map[int]int64, error) {
-	var rows []struct {
-		ID  int64 `db:"id"`
-		Idx int   `db:"idx"`
-	}
-	if err := db.reader.SelectContext(ctx, &rows, `SELECT id, idx FROM sentences WHERE doc_id = ?`, docID); err != nil {
-		return nil, fmt.Errorf("sentences of document %d: %w", docID, err)
-	}
-	m := make(map[int]int64, len(rows))
-	for _, r := range rows {
-		m[r.Idx] = r.ID
-	}
-	return m, nil
 }
 
 // Memory is one translation memory entry.
