@@ -42,6 +42,8 @@ type CLI struct {
 	Align     AlignCmd     `cmd:"" help:"Align two texts sentence by sentence."`
 	Eval      EvalCmd      `cmd:"" help:"Evaluate bitext against benchmark sets."`
 	Glossary  GlossaryCmd  `cmd:"" help:"Maintain the terminology glossary."`
+	Docs      DocsCmd      `cmd:"" help:"List the stored documents with their review progress."`
+	Pairs     PairsCmd     `cmd:"" help:"Review aligned pairs: list, approve, reject, edit, merge, split, shift, retranslate, undo, history."`
 	Translate TranslateCmd `cmd:"" help:"Translate one file to stdout."`
 	Endpoint  EndpointCmd  `cmd:"" help:"Check the model endpoint, or serve a fake one."`
 	Versions  VersionCmd   `cmd:"" name:"version" help:"Print the version: module, commit, build tags, Go."`
