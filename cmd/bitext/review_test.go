@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bitext/bitext"
+	"github.com/bitext/bitext/endpoint/fake"
+)
+
+// binRunner runs the real binary against one database.
+type binRunner struct {
+	t   *testing.T
+	bin string
+	db  string
+	env []string
+}
+
+func (b *binRunner) run(args ...string) (code int, stdout, stderr string) {
+	b.t.Helper()
+	cmd := exec.Command(b.bin, append([]string{"--db", b.db, "--log-level", "warn"}, args...)...)
+	cmd.Env = b.env
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), out.String(), errb.String()
+	} else if err != nil {
+		b.t.Fatalf("%v: %v", args, err)
+	}
+	return 0, out.String(), errb.String()
+}
+
+func (b *binRunner) ok(args ...string) string {
+	b.t.Helper()
+	code, out, errs := b.run(args...)
+	if code != 0 {
+		b.t.Fatalf("bitext %s: exit %d\n%s\n%s", strings.Join(args, " "), code, out, errs)
+	}
+	return out
+}
+
+func (b *binRunner) pairs(doc string) []bitext.Pair {
+	b.t.Helper()
+	var ps []bitext.Pair
+	sc := bufio.NewScanner(strings.NewReader(b.ok("pairs", "list", doc, "--json")))
+	for sc.Scan() {
+		var p bitext.Pair
+		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+			b.t.Fatalf("pairs list --json: %v: %s", err, sc.Text())
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+func newBinRunner(t *testing.T, srv *fake.Server) *binRunner {
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); !strings.HasPrefix(k, "BITEXT_") && !strings.HasPrefix(k, "OPENAI_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "OPENAI_BASE_URL="+srv.BaseURL(), "BITEXT_MODEL=fake-model", "BITEXT_USER=tester")
+	return &binRunner{t: t, bin: buildBinary(t), db: filepath.Join(t.TempDir(), "bitext.db"), env: env}
+}
+
+// TestReviewSurvivesRerunsAndFeedsMemory: edits and approvals are kept by
+// a re-run, which writes them into the English; a new document with an
+// approved sentence gets its English from memory with no call; a glossary
+// change flags an approved pair but does not translate it again.
+func TestReviewSurvivesRerunsAndFeedsMemory(t *testing.T) {
+	srv := fake.New(fake.Options{})
+	defer srv.Close()
+	b := newBinRunner(t, srv)
+	dir := t.TempDir()
+	s0 := "Делегация подчеркнула важность диалога."
+	s1 := "Стороны обсудили вопросы безопасности."
+	s2 := "Следующая встреча пройдет осенью."
+	writeFile(t, dir, "release.txt", s0+" "+s1+" "+s2+"\n")
+	out := filepath.Join(t.TempDir(), "out")
+	b.ok("run", "--out", out, dir)
+	ps := b.pairs("release.txt")
+	if len(ps) != 3 {
+		t.Fatalf("%d pairs, want 3: %+v", len(ps), ps)
+	}
+	for _, p := range ps {
+		if p.Status != bitext.StatusDraft || !p.State.Done() || p.EN == "" || p.Version != 1 {
+			t.Fatalf("fresh pair %+v", p)
+		}
+	}
+	docs := b.ok("docs", "list")
+	if !strings.Contains(docs, "release.txt") || !strings.Contains(docs, "3 draft") || !strings.Contains(docs, "translated") {
+		t.Fatalf("docs list:\n%s", docs)
+	}
+	edited := "The delegation stressed how much dialogue matters."
+	b.ok("pairs", "edit", "release.txt", itoa(ps[0].ID), "--en", edited, "--version", "1")
+	b.ok("pairs", "approve", "release.txt", itoa(ps[0].ID), itoa(ps[1].ID))
+	b.ok("pairs", "reject", "release.txt", itoa(ps[2].ID))
+	// a second reviewer working on version 1 gets a conflict with both texts
+	code, _, errs := b.run("pairs", "edit", "release.txt", itoa(ps[0].ID), "--en", "Another text.", "--version", "1")
+	if code != exitUsage || !strings.Contains(errs, edited) || !strings.Contains(errs, "Another text.") {
+		t.Fatalf("second edit: exit %d\n%s", code, errs)
+	}
+
+	calls := srv.Calls()
+	b.ok("run", "--out", out, dir)
+	if srv.Calls() != calls {
+		t.Fatalf("the re-run made %d calls", srv.Calls()-calls)
+	}
+	again := b.pairs("release.txt")
+	if len(again) != 3 || again[0].EN != edited || again[0].Status != bitext.StatusApproved || !again[0].Edited ||
+		again[1].Status != bitext.StatusApproved || again[2].Status != bitext.StatusRejected {
+		t.Fatalf("after the re-run: %+v", again)
+	}
+	for k := range again {
+		if again[k].ID != ps[k].ID {
+			t.Fatalf("pair %d changed id %d → %d", k, ps[k].ID, again[k].ID)
+		}
+	}
+	en, err := os.ReadFile(filepath.Join(out, "release.en.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(en), edited) || !strings.Contains(string(en), again[1].EN) || strings.Contains(string(en), ps[2].EN) {
+		t.Fatalf("English output after review:\n%s", en)
+	}
+
+	// A new release repeats the two approved sentences: no call.
+	dir2 := t.TempDir()
+	writeFile(t, dir2, "release2.txt", s1+" "+s0+"\n")
+	calls = srv.Calls()
+	b.ok("run", "--out", out, dir2)
+	if n := srv.Calls() - calls; n != 0 {
+		t.Fatalf("the new release made %d calls, want 0 (served from approved pairs)", n)
+	}
+	ps2 := b.pairs("release2.txt")
+	if len(ps2) != 2 || ps2[1].EN != edited || ps2[0].EN != again[1].EN || ps2[1].Origin != bitext.OriginHuman {
+		t.Fatalf("new release pairs: %+v", ps2)
+	}
+
+	// A glossary entry for a word of the approved, edited pair: it is
+	// flagged, not translated again.
+	b.ok("glossary", "add", "--ru", "диалог", "--en", "political dialogue")
+	calls = srv.Calls()
+	b.ok("run", "--out", out, dir)
+	flagged := b.pairs("release.txt")
+	if srv.Calls() != calls {
+		t.Fatalf("a glossary change made %d calls for reviewed pairs", srv.Calls()-calls)
+	}
+	if flagged[0].EN != edited || flagged[0].Status != bitext.StatusApproved || len(flagged[0].Violations) == 0 {
+		t.Fatalf("approved pair after a glossary change: %+v", flagged[0])
+	}
+	hist := b.ok("pairs", "history", "release.txt", itoa(ps[0].ID))
+	if !strings.Contains(hist, "edit by tester") || !strings.Contains(hist, "approve by tester") {
+		t.Fatalf("history:\n%s", hist)
+	}
+}
+
