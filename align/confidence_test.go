@@ -143,7 +143,13 @@ type judgedBead struct {
 // every output bead against the gold.
 func judge(t *testing.T, docs []Doc, withMT bool) []judgedBead {
 	t.Helper()
-	_, res, err := Evaluate(context.Background(), docs, withMT, Options{})
+	return judgeWith(t, docs, withMT, Options{})
+}
+
+// judgeWith is judge with aligner options.
+func judgeWith(t *testing.T, docs []Doc, withMT bool, opts Options) []judgedBead {
+	t.Helper()
+	_, res, err := Evaluate(context.Background(), docs, withMT, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
