@@ -259,32 +259,16 @@ func fitLogistic(X [][]float64, y []float64, lambda float64) []float64 {
 }
 
 // TestFitConfidence fits the confidence model on the beads the aligner
-// outputs for the dev set and prints the tables for model.go
+// outputs for the training set (confidenceTrainingSet) and prints the tables for model.go
 // (ALIGN_TUNE=fit).
 func TestFitConfidence(t *testing.T) {
 	if os.Getenv("ALIGN_TUNE") != "fit" {
 		t.Skip("set ALIGN_TUNE=fit")
 	}
-	docs, err := ReadSet("/work/shared/bench/align/textberg-defr-dev")
-	if err != nil {
-		t.Skip(err)
-	}
+	docs := confidenceTrainingSet(t)
 	for _, useMT := range []bool{true, false} {
-		var px, nx [][]float64
-		var py, ny []float64
-		for _, d := range docs {
-			a, b, c, e, err := outputSamples(d, useMT, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			px, py, nx, ny = append(px, a...), append(py, b...), append(nx, c...), append(ny, e...)
-		}
-		wp := fitLogistic(px, py, 3)
-		var wn []float64
-		if len(nx) > 0 {
-			wn = fitLogistic(nx, ny, 3)
-		}
-		t.Logf("mt=%v pairs %d nulls %d\npair: %#v\nnull: %#v", useMT, len(px), len(nx), wp, wn)
+		wp, wn, np, nn := fitConfidence(t, docs, useMT)
+		t.Logf("mt=%v pairs %d nulls %d\npair: %#v\nnull: %#v", useMT, np, nn, wp, wn)
 	}
 }
 
