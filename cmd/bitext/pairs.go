@@ -343,7 +343,11 @@ func runStatus(app *App, f *reviewFlags, args []string, above *float64, version 
 		}
 	}
 	if above != nil {
-		fmt.Fprintln(app.Stdout, effortNote(*above, pairSource(app.Ctx, r.Store, doc)))
+		w := app.Stdout
+		if f.JSON {
+			w = app.Stderr // stdout stays JSON
+		}
+		fmt.Fprintln(w, effortNote(*above, pairSource(app.Ctx, r.Store, doc)))
 	}
 	return nil
 }
