@@ -72,7 +72,7 @@ type JobConfig struct {
 // glossary, write the outputs and the report.
 type Job struct {
 	Analyzer   *Analyzer
-	Store      *store.DB
+	Store      JobStore
 	Translator TranslatorFactory // nil: no endpoint configured
 	Estimator  Estimator         // nil: no cost estimates
 	Glossary   *Glossary         // nil: no glossary
