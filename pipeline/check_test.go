@@ -219,3 +219,10 @@ func checkCovers(t *testing.T, beads []align.Bead, n int) {
 		t.Fatalf("beads cover %d/%d sentences, want %d", i, j, n)
 	}
 }
+
+// flush waits until everything resolved so far has been checked.
+func (c *checker) flush() {
+	r := make(chan struct{})
+	c.flushed <- r
+	<-r
+}

@@ -74,9 +74,9 @@ type Job struct {
 	mu     sync.Mutex // guards the fields below
 	spent  float64
 	capHit bool
-	// outNames and outNotes are the output base of each input and why it
-	// differs from the plain one, by pathKey (see outputNames).
-	outNames, outNotes map[string]string
+	// outNames is the output base of each input, by pathKey (see
+	// outputNames).
+	outNames map[string]string
 	// flights holds the memory keys translated in this run, each closed
 	// when its document's translation has returned and been committed.
 	flights map[string]chan struct{}
@@ -143,7 +143,7 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 	}
 	names, notes := outputNames(paths, inputs)
 	j.mu.Lock()
-	j.outNames, j.outNotes = names, notes
+	j.outNames = names
 	j.mu.Unlock()
 	// Documents are processed several at a time so that small documents
 	// together keep the endpoint's request slots busy; the endpoint client
