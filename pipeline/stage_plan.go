@@ -259,11 +259,14 @@ func (j *Job) fromMemory(ctx context.Context, w *docWork, todo []*store.Segment,
 }
 
 // termsJSON is the stored form of a sentence's glossary entries.
-func termsJSON(h []translate.TermHit) string {
-	if len(h) == 0 {
+func termsJSON(h []translate.TermHit) string { return jsonList(h) }
+
+// jsonList is the stored form of a list: its JSON, "[]" when it is empty.
+func jsonList[T any](v []T) string {
+	if len(v) == 0 {
 		return "[]"
 	}
-	b, err := json.Marshal(h)
+	b, err := json.Marshal(v)
 	if err != nil {
 		return "[]"
 	}

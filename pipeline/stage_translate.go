@@ -7,7 +7,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -373,13 +372,4 @@ func docContext(doc *bitext.Document) string {
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // violationsJSON is the stored form of a reply's glossary violations.
-func violationsJSON(v []bitext.Violation) string {
-	if len(v) == 0 {
-		return "[]"
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "[]"
-	}
-	return string(b)
-}
+func violationsJSON(v []bitext.Violation) string { return jsonList(v) }
