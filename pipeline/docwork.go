@@ -6,7 +6,7 @@ package pipeline
 //	plan           stage_plan.go: which sentences are done, which come
 //	               from the memory, which need the model, re-checks after
 //	               glossary changes
-//	translate      stage_translate.go (the leases: lease.go)
+//	translate      stage_translate.go (over the leases of lease.go)
 //	verify         stage_verify.go (the progressive check: check.go)
 //	align          stage_align.go
 //	store          stage_store.go

@@ -163,6 +163,69 @@ func (j *Job) copyRepeats(ctx context.Context, w *docWork, f *flight) error {
 	return nil
 }
 
+// translateShared translates segs, sharing the work with the other runs on
+// the database: it claims the sentences, serves from the memory those that
+// landed since the document looked, translates the rest, and releases the
+// leases once the translations are committed. Sentences another run holds
+// are waited for: served by the memory when they land, or claimed and
+// translated here when their lease expires or is released without a
+// translation. share false (a dry run, no endpoint) translates directly.
+// A non-empty action stops the document (waiting, cost limit).
+func (j *Job) translateShared(ctx context.Context, w *docWork, segs []*store.Segment, share bool) (string, error) {
+	if !share {
+		return j.translateSegments(ctx, w, segs), nil
+	}
+	todo := segs
+	poll := leasePoll
+	for round := 0; len(todo) > 0; round++ {
+		if round > 0 {
+			select {
+			case <-time.After(poll):
+			case <-ctx.Done():
+				return "", nil
+			}
+			var err error
+			if todo, err = j.fromMemory(ctx, w, todo, true); err != nil {
+				return "", err
+			}
+			ready, err := j.claimable(ctx, todo, w)
+			if err != nil {
+				return "", err
+			}
+			if !ready {
+				poll = min(2*poll, maxLeasePoll)
+				continue // all still held by live runs: wait on
+			}
+			poll = leasePoll
+		}
+		mine, theirs, keys, err := j.claim(ctx, todo, w)
+		if err != nil {
+			return "", err
+		}
+		if len(mine) > 0 {
+			left, err := j.fromMemory(ctx, w, mine, true)
+			if err != nil {
+				j.release(ctx, keys)
+				return "", err
+			}
+			act := ""
+			if len(left) > 0 {
+				act = j.translateSegments(ctx, w, left)
+				w.cm.wait()
+			}
+			j.release(ctx, keys)
+			if act != "" {
+				return act, nil
+			}
+		}
+		if len(theirs) > 0 && round == 0 {
+			j.log().Info("sentences are being translated by another run on this database; waiting for them", "file", w.file.Path, "sentences", len(theirs))
+		}
+		todo = theirs
+	}
+	return "", nil
+}
+
 // commitGather is how long a commit waits for more replies of the same
 // burst before it writes.
 const commitGather = 5 * time.Millisecond
