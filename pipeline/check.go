@@ -208,13 +208,6 @@ func (c *checker) advance(ctx context.Context) {
 	}
 }
 
-// flush waits until everything resolved so far has been checked (tests).
-func (c *checker) flush() {
-	r := make(chan struct{})
-	c.flushed <- r
-	<-r
-}
-
 // window aligns the next window and keeps its beads that end within the
 // first checkWindow sentences of both sides.
 func (c *checker) window(ctx context.Context) {

@@ -62,10 +62,11 @@ func TestAlignerCheckCatchesShift(t *testing.T) {
 	if err := os.MkdirAll(e.out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	var dr DocReport
-	if err := j.writeTranslation(ctx, doc, segs, &dr, nil, nil); err != nil {
+	w := &docWork{file: FileResult{Path: doc.Path, Doc: doc}, segs: segs}
+	if err := j.completeTranslation(ctx, w); err != nil {
 		t.Fatal(err)
 	}
+	dr := w.report
 	b, err := os.ReadFile(filepath.Join(e.out, "shift.pairs.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -217,4 +218,11 @@ func checkCovers(t *testing.T, beads []align.Bead, n int) {
 	if i != n || j != n {
 		t.Fatalf("beads cover %d/%d sentences, want %d", i, j, n)
 	}
+}
+
+// flush waits until everything resolved so far has been checked.
+func (c *checker) flush() {
+	r := make(chan struct{})
+	c.flushed <- r
+	<-r
 }

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -195,4 +196,83 @@ func CheckOutDir(dir string) error {
 		return fmt.Errorf("output folder %s: the probe file %s could not be closed and removed: %w; check the folder", dir, probe, err)
 	}
 	return nil
+}
+
+// atomicFile is an output file being written: a temporary file in the same
+// folder, renamed over the real one by commit, so that a crash never
+// leaves half a file.
+type atomicFile struct {
+	path string
+	f    *os.File
+	w    *bufio.Writer
+}
+
+// createAtomic starts writing path.
+func createAtomic(path string) (*atomicFile, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return nil, fmt.Errorf("write %s: %w (check that the output folder can be created and written)", path, err)
+	}
+	f, _, err := createTemp(dir, filepath.Base(path)) // the umask decides the mode; owner-marked name
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w (check that the output folder is writable)", path, err)
+	}
+	return &atomicFile{path: path, f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+// commit flushes the file and puts it in place.
+func (a *atomicFile) commit() error {
+	if err := a.w.Flush(); err != nil {
+		a.abort()
+		return err
+	}
+	if err := a.f.Close(); err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("write %s: %w (is the disk full?)", a.path, err)
+	}
+	return a.place()
+}
+
+// finish flushes and closes the file without putting it in place (see
+// place); on failure the temporary file is gone.
+func (a *atomicFile) finish() error {
+	if err := a.w.Flush(); err != nil {
+		a.abort()
+		return fmt.Errorf("write %s: %w (is the disk full?)", a.path, err)
+	}
+	if err := a.f.Close(); err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("write %s: %w (is the disk full?)", a.path, err)
+	}
+	return nil
+}
+
+// place renames a finished file into place.
+func (a *atomicFile) place() error {
+	if err := os.Rename(a.f.Name(), a.path); err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("write %s: %w", a.path, err)
+	}
+	return nil
+}
+
+// abort drops the temporary file.
+func (a *atomicFile) abort() {
+	a.f.Close()
+	os.Remove(a.f.Name())
+}
+
+// writeFileWith writes path through fill, which writes the content piece
+// by piece through a buffer, so that a large output is never held in
+// memory whole. Nothing replaces path unless fill succeeds.
+func writeFileWith(path string, fill func(w *bufio.Writer) error) error {
+	a, err := createAtomic(path)
+	if err != nil {
+		return err
+	}
+	if err := fill(a.w); err != nil {
+		a.abort()
+		return err
+	}
+	return a.commit()
 }

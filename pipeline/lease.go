@@ -122,7 +122,7 @@ func (j *Job) keepLeases(ctx context.Context) (stop func()) {
 
 // claim takes the leases of the segments' memory keys. It returns the
 // segments this run now holds and those another run is translating.
-func (j *Job) claim(ctx context.Context, segs []*store.Segment, dt *docTerms) (mine, theirs []*store.Segment, keys []string, err error) {
+func (j *Job) claim(ctx context.Context, segs []*store.Segment, w *docWork) (mine, theirs []*store.Segment, keys []string, err error) {
 	if len(segs) == 0 {
 		return nil, nil, nil, nil
 	}
@@ -137,7 +137,7 @@ func (j *Job) claim(ctx context.Context, segs []*store.Segment, dt *docTerms) (m
 		j.held = map[string]bool{}
 	}
 	for i, s := range segs {
-		k := j.key(s, dt)
+		k := j.key(s, w)
 		if j.held[k] {
 			continue
 		}
@@ -175,7 +175,7 @@ func (j *Job) claim(ctx context.Context, segs []*store.Segment, dt *docTerms) (m
 	for i, s := range segs {
 		if isMine[i] {
 			mine = append(mine, s)
-			keys = append(keys, j.key(s, dt))
+			keys = append(keys, j.key(s, w))
 		} else {
 			theirs = append(theirs, s)
 		}
@@ -217,76 +217,13 @@ func (j *Job) log() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-// translateShared translates segs, sharing the work with the other runs on
-// the database: it claims the sentences, serves from the memory those that
-// landed since the document looked, translates the rest, and releases the
-// leases once the translations are committed. Sentences another run holds
-// are waited for: served by the memory when they land, or claimed and
-// translated here when their lease expires or is released without a
-// translation. share false (a dry run, no endpoint) translates directly.
-// A non-empty action stops the document (waiting, cost limit).
-func (j *Job) translateShared(ctx context.Context, r FileResult, segs []*store.Segment, dt *docTerms, gver string, dr *DocReport, chk *checker, cm *commits, share bool) (string, error) {
-	if !share {
-		return j.translateSegments(ctx, r, segs, dt, gver, dr, chk, cm), nil
-	}
-	todo := segs
-	poll := leasePoll
-	for round := 0; len(todo) > 0; round++ {
-		if round > 0 {
-			select {
-			case <-time.After(poll):
-			case <-ctx.Done():
-				return "", nil
-			}
-			var err error
-			if todo, err = j.fromMemory(ctx, todo, dt, true, gver, dr, chk); err != nil {
-				return "", err
-			}
-			ready, err := j.claimable(ctx, todo, dt)
-			if err != nil {
-				return "", err
-			}
-			if !ready {
-				poll = min(2*poll, maxLeasePoll)
-				continue // all still held by live runs: wait on
-			}
-			poll = leasePoll
-		}
-		mine, theirs, keys, err := j.claim(ctx, todo, dt)
-		if err != nil {
-			return "", err
-		}
-		if len(mine) > 0 {
-			left, err := j.fromMemory(ctx, mine, dt, true, gver, dr, chk)
-			if err != nil {
-				j.release(ctx, keys)
-				return "", err
-			}
-			act := ""
-			if len(left) > 0 {
-				act = j.translateSegments(ctx, r, left, dt, gver, dr, chk, cm)
-				cm.wait()
-			}
-			j.release(ctx, keys)
-			if act != "" {
-				return act, nil
-			}
-		}
-		if len(theirs) > 0 && round == 0 {
-			j.log().Info("sentences are being translated by another run on this database; waiting for them", "file", r.Path, "sentences", len(theirs))
-		}
-		todo = theirs
-	}
-	return "", nil
-}
-
 // claimable reports whether the lease of any of the segments has lapsed
 // (expired, released, or its owner's process is gone), so that claiming is
 // worth a write transaction.
-func (j *Job) claimable(ctx context.Context, segs []*store.Segment, dt *docTerms) (bool, error) {
+func (j *Job) claimable(ctx context.Context, segs []*store.Segment, w *docWork) (bool, error) {
 	keys := make([]string, len(segs))
 	for i, s := range segs {
-		keys[i] = j.key(s, dt)
+		keys[i] = j.key(s, w)
 	}
 	held, err := j.Store.Leases(ctx, keys)
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/endpoint/fake"
-	"github.com/bitext/bitext/pipeline/translate"
 	"github.com/bitext/bitext/store"
 )
 
@@ -159,9 +158,8 @@ func endedPID(t *testing.T) int {
 func TestClaimWithinOneRun(t *testing.T) {
 	e := newJobEnv(t)
 	j := e.job(nil, jobOptions{})
-	seg := func() (*store.Segment, *docTerms) {
-		return &store.Segment{Idx: 0, Source: "Стороны обсудили вопросы безопасности."},
-			&docTerms{hits: map[int][]translate.TermHit{}, keys: map[int]string{}, looked: map[string]bool{}}
+	seg := func() (*store.Segment, *docWork) {
+		return &store.Segment{Idx: 0, Source: "Стороны обсудили вопросы безопасности."}, j.newDocWork(FileResult{}, ActTranslated)
 	}
 	var mu sync.Mutex
 	mine, theirs := 0, 0

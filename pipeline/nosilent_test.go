@@ -121,10 +121,11 @@ func TestWriteTranslationWithholdsCyrillic(t *testing.T) {
 	if err := os.MkdirAll(e.out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	dr := DocReport{Action: ActTranslated}
-	if err := j.writeTranslation(ctx, doc, segs, &dr, nil, nil); err != nil {
+	w := &docWork{file: FileResult{Path: doc.Path, Doc: doc}, report: DocReport{Action: ActTranslated}, segs: segs}
+	if err := j.completeTranslation(ctx, w); err != nil {
 		t.Fatal(err)
 	}
+	dr := w.report
 	b, err := os.ReadFile(filepath.Join(e.out, "guard.en.txt"))
 	if err != nil {
 		t.Fatal(err)

@@ -146,3 +146,10 @@ func pathKey(p string) string {
 	}
 	return filepath.Clean(p)
 }
+
+// outBase is the output name of a document: "x.ru.txt" → "x".
+func outBase(path string) string {
+	b := filepath.Base(path)
+	b = strings.TrimSuffix(b, filepath.Ext(b))
+	return strings.TrimSuffix(strings.TrimSuffix(b, ".ru"), ".en")
+}

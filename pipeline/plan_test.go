@@ -33,7 +33,7 @@ func TestPlanPairs(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			j := &Job{Config: JobConfig{Pairs: c.pairs}}
-			got := j.plan(dedupe(c.files))
+			got := j.pairUp(dedupe(c.files))
 			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("plan = %+v, want %+v", got, c.want)
 			}

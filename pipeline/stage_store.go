@@ -1,0 +1,77 @@
+package pipeline
+
+// The store stage: what the aligner found goes into the database (the
+// confidences of a translation's sentences, the alignment of a pair), and a
+// document whose replies could not all be stored is read back as the
+// database has it. The segments themselves are stored as they are planned
+// and translated (stage_plan.go, stage_translate.go).
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bitext/bitext/align"
+	"github.com/bitext/bitext/store"
+)
+
+// storeConfidences stores the confidence of every aligned sentence once the
+// replies' own commits (which would reset them) are done, in the
+// background; the channel gives the outcome. When a commit failed nothing
+// is stored: the document is written again from the database.
+func (j *Job) storeConfidences(ctx context.Context, w *docWork, al *alignment) <-chan error {
+	done := make(chan error, 1)
+	if len(al.pos) == 0 {
+		done <- nil
+		return done
+	}
+	stored := make([]store.SentenceConfidence, 0, len(al.pos))
+	for _, k := range al.pos {
+		stored = append(stored, store.SentenceConfidence{SentenceID: w.segs[k].SentenceID, Confidence: al.conf[k]})
+	}
+	cm := w.cm
+	go func() {
+		if _, err := cm.wait(); err != nil {
+			done <- nil // the caller writes everything again
+			return
+		}
+		if err := j.Store.SetConfidences(ctx, stored); err != nil {
+			done <- fmt.Errorf("store the confidences: %w", err)
+			return
+		}
+		done <- nil
+	}()
+	return done
+}
+
+// saveAlignment stores the alignment of a pair; withMT says whether our
+// translation of the Russian took part.
+func (j *Job) saveAlignment(ctx context.Context, ruID, enID int64, beads []align.Bead, withMT bool) error {
+	stored := make([]store.AlignedBead, len(beads))
+	for i, b := range beads {
+		stored[i] = store.AlignedBead{Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Score: b.Score, Confidence: b.Confidence}
+	}
+	method := "length+anchors+glossary"
+	if withMT {
+		method = "mt+" + method
+	}
+	_, err := j.Store.SaveAlignment(ctx, ruID, enID, method, stored)
+	return err
+}
+
+// reloadIfUnsaved waits for the replies' commits; when some could not be
+// stored it says so in the report and reads the segments back as the
+// database has them (reloaded is then true).
+func (j *Job) reloadIfUnsaved(ctx context.Context, w *docWork) (reloaded bool, err error) {
+	n, serr := w.cm.wait()
+	if serr == nil {
+		return false, nil
+	}
+	w.report.addError(fmt.Sprintf("%d segment(s) could not be stored, first: %v", n, serr))
+	segs, err := j.Store.Segments(ctx, w.file.DocID)
+	if err != nil {
+		return true, fmt.Errorf("read the segments back: %w", err)
+	}
+	w.segs = segs
+	summarise(&w.report, segs)
+	return true, nil
+}

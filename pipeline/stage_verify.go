@@ -1,0 +1,106 @@
+package pipeline
+
+// The verify stage: the translator verifies each reply against the
+// glossary (pipeline/translate); here a large document's translation is
+// checked by the aligner while it is being translated (check.go), a human
+// translation's pairs are verified against the glossary, and a document's
+// outcome is decided from its segments: translated, incomplete or failed.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bitext/bitext"
+)
+
+// startCheck starts the progressive check of a large document with
+// sentences to translate (see check.go); the sentences already final are
+// resolved at once.
+func (j *Job) startCheck(ctx context.Context, w *docWork) {
+	segs := w.segs
+	if len(w.todo) == 0 || len(segs) < checkWindow+checkMargin || j.Translator == nil || j.Config.DryRun {
+		return
+	}
+	order := make([]int, len(segs))
+	known := make(map[string][]string, len(segs))
+	for i := range segs {
+		order[i] = segs[i].Idx
+		hits := w.hits[segs[i].Idx]
+		ids := make([]string, len(hits))
+		for k, h := range hits {
+			ids[k] = h.ID
+		}
+		known[segs[i].Source] = ids
+	}
+	w.chk = newChecker(ctx, j.checkOptions(known), order)
+	waiting := make(map[int]bool, len(w.todo))
+	for _, s := range w.todo {
+		waiting[s.Idx] = true
+	}
+	for i := range segs {
+		if s := &segs[i]; !waiting[s.Idx] {
+			w.chk.resolve(s.Idx, s.Done(), s.Source, s.Target)
+		}
+	}
+}
+
+// conclude decides a written document's action from its segments: never
+// "translated" with failed or pending segments (failed when nothing of it
+// was translated, incomplete otherwise), and says why in its error.
+func (j *Job) conclude(w *docWork) {
+	dr := &w.report
+	if note := failedNote(w.segs); note != "" {
+		dr.addError(note)
+	}
+	failed, pending := dr.Segments[bitext.StateFailed], dr.Segments[bitext.StatePending]
+	switch {
+	case failed > 0 && failed == len(w.segs):
+		dr.Action = ActFailed
+	case failed > 0 || pending > 0:
+		dr.Action = ActIncomplete
+	}
+	if pending > 0 && !strings.Contains(dr.Error, "pending") {
+		dr.addError(fmt.Sprintf("%d segment(s) still pending, without a reply (the endpoint could not be reached for them): run the same command again", pending))
+	}
+}
+
+// noteWithheld makes a document incomplete when paragraphs taken for
+// English held Cyrillic and were left out of its English (see
+// writeEnglish).
+func noteWithheld(dr *DocReport, withheld []int) {
+	if len(withheld) == 0 || strings.Contains(dr.Error, "taken for English") {
+		return
+	}
+	nums := make([]string, len(withheld))
+	for i, pi := range withheld {
+		nums[i] = fmt.Sprint(pi + 1)
+	}
+	dr.Action = ActIncomplete
+	dr.addError(fmt.Sprintf("paragraph %s was taken for English but holds Cyrillic: left out of the English (not copied); check --langs, or split the paragraph into its Russian and English parts", strings.Join(nums, ", ")))
+}
+
+// verifyPair checks a pair of a human translation against the glossary
+// and counts its entries and violations in dr.
+func (j *Job) verifyPair(p *Pair, dr *DocReport) {
+	if j.Glossary == nil || p.RU == "" {
+		return
+	}
+	hits := j.Glossary.Match(p.RU)
+	p.Violations = j.Glossary.Verify(p.RU, hits, p.EN)
+	seen := map[string]bool{}
+	bad := map[string]bool{}
+	for _, v := range p.Violations {
+		bad[v.TermID] = true
+	}
+	for _, h := range hits {
+		if !seen[h.ID] {
+			seen[h.ID] = true
+			dr.Terms++
+			if !bad[h.ID] {
+				dr.TermsOK++
+			}
+		}
+	}
+	dr.Violations += len(p.Violations)
+}

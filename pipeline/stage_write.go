@@ -1,0 +1,340 @@
+package pipeline
+
+// The write stage: a document's outputs, NAME.en.txt and NAME.pairs.json
+// and .tsv, are written from a sequence of pairs (iter.Seq[Pair]), one at a
+// time, so that a document of hundreds of thousands of sentences is never
+// held in memory as text or JSON. Each file is written through a temporary
+// file and a rename (files.go).
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"github.com/bitext/bitext"
+	"github.com/bitext/bitext/pipeline/translate"
+)
+
+// Pair is one aligned unit of Russian and English, as written to
+// NAME.pairs.json and NAME.pairs.tsv.
+type Pair struct {
+	Bead       string        `json:"bead"` // "[3]:[3]", sentence indices of each side
+	Src        []int         `json:"src"`
+	Tgt        []int         `json:"tgt"`
+	Confidence float64       `json:"confidence"`
+	State      bitext.State  `json:"state"`  // segment state, or "human" for an existing translation
+	Origin     bitext.Origin `json:"origin"` // model, memory, human
+	RU         string        `json:"ru"`
+	EN         string        `json:"en"`
+	// MT is our own translation of the Russian, for a pair aligned with
+	// --pair-mt (the English is then the human translation).
+	MT         string             `json:"mt,omitempty"`
+	Violations []bitext.Violation `json:"violations,omitempty"`
+	Reason     string             `json:"reason,omitempty"`
+	Note       string             `json:"note,omitempty"`
+}
+
+// PairsFile is the content of NAME.pairs.json.
+type PairsFile struct {
+	Document string `json:"document"`
+	Source   string `json:"source"`
+	English  string `json:"english,omitempty"` // the human translation, for aligned pairs
+	Pairs    []Pair `json:"pairs"`
+}
+
+// englishWriter is NAME.en.txt being written in the background.
+type englishWriter struct {
+	done     chan error
+	withheld []int // read after done
+}
+
+// startEnglish writes the English text of doc to path in the background,
+// from its pairs in sentence order (see writeEnglish).
+func startEnglish(path string, doc *bitext.Document, pairs iter.Seq[Pair]) *englishWriter {
+	e := &englishWriter{done: make(chan error, 1)}
+	go func() {
+		e.done <- writeFileWith(path, func(w *bufio.Writer) error {
+			var err error
+			e.withheld, err = writeEnglish(w, doc, pairs)
+			return err
+		})
+	}()
+	return e
+}
+
+// wait waits for the English text and returns the paragraphs it withheld.
+func (e *englishWriter) wait() ([]int, error) {
+	err := <-e.done
+	return e.withheld, err
+}
+
+// writeEnglish writes the English text of a document, paragraph by
+// paragraph, from the pair of each sentence (pairs, one Russian sentence
+// each, in sentence order; a sentence without one is not tracked, or is
+// in an English paragraph). It returns the paragraphs it withheld: taken
+// for English, they hold Cyrillic, which is never copied into the English.
+func writeEnglish(w *bufio.Writer, doc *bitext.Document, pairs iter.Seq[Pair]) ([]int, error) {
+	next, stop := iter.Pull(pairs)
+	defer stop()
+	p, more := next()
+	// pairOf returns the pair of sentence idx (sentences come in order).
+	pairOf := func(idx int) *Pair {
+		for more && (len(p.Src) == 0 || p.Src[0] < idx) {
+			p, more = next()
+		}
+		if more && p.Src[0] == idx {
+			return &p
+		}
+		return nil
+	}
+	var withheld []int
+	for pi, para := range doc.Paragraphs {
+		if pi > 0 {
+			w.WriteString("\n\n")
+		}
+		for si, s := range para.Sentences {
+			if si > 0 {
+				w.WriteByte(' ')
+			}
+			if writeSentence(w, s, para.Lang, pairOf(s.Index)) && (len(withheld) == 0 || withheld[len(withheld)-1] != pi) {
+				withheld = append(withheld, pi)
+			}
+		}
+	}
+	_, err := w.WriteString("\n")
+	return withheld, err
+}
+
+// writeSentence writes the English of sentence s of a paragraph in lang
+// from its pair (nil: none). It returns true when it withheld the
+// sentence: taken for English, it holds Cyrillic.
+func writeSentence(w *bufio.Writer, s bitext.Sentence, lang bitext.Lang, p *Pair) (withheld bool) {
+	switch {
+	case p == nil && lang == bitext.English && hasCyrillic(s.Text):
+		// The last guard: never Russian in the English. Detection makes
+		// such paragraphs Russian; this is reached only when it could not
+		// (several configured languages written in Cyrillic).
+		fmt.Fprintf(w, "[untranslated sentence %d: its paragraph was taken for English but holds Cyrillic]", s.Index+1)
+		return true
+	case p == nil && lang == bitext.English: // as it is
+		writeOneLine(w, s.Text)
+	case p == nil: // not tracked (its row was lost): never the Russian
+		fmt.Fprintf(w, "[sentence %d not translated yet]", s.Index+1)
+	case p.State.Done():
+		writeOneLine(w, p.EN)
+	case p.State == bitext.StateFailed:
+		fmt.Fprintf(w, "[untranslated sentence %d: %s]", s.Index+1, oneLine(p.Reason))
+	default:
+		fmt.Fprintf(w, "[sentence %d not translated yet]", s.Index+1)
+	}
+	return false
+}
+
+// writeOneLine writes oneLine(s) without building it.
+func writeOneLine(w *bufio.Writer, s string) {
+	first := true
+	for f := range strings.FieldsSeq(translate.StripControls(s)) {
+		if !first {
+			w.WriteByte(' ')
+		}
+		first = false
+		w.WriteString(f)
+	}
+}
+
+// outName is the base of a document's outputs under the output folder:
+// stable per input and unique within the run (see outputNames).
+func (j *Job) outName(doc *bitext.Document) string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if n, ok := j.outNames[pathKey(doc.Path)]; ok {
+		return n
+	}
+	return outBase(doc.Path)
+}
+
+// noteReplaced notes in dr (and logs) that the outputs at base, which the
+// document is about to write, hold another input's outputs from an
+// earlier run into the same folder: a run over another folder with the
+// same file names would otherwise replace them without a word.
+func (j *Job) noteReplaced(dr *DocReport, base, source string) {
+	prev := previousSource(filepath.Join(j.Config.OutDir, base+".pairs.json"))
+	if prev == "" || samePath(prev, source) {
+		return
+	}
+	note := fmt.Sprintf("replaced the outputs %s.* that an earlier run wrote for %s (give each folder its own --out, or run them together, to keep both)",
+		filepath.ToSlash(base), prev)
+	dr.Note = joinNotes(dr.Note, note)
+	if j.Log != nil {
+		j.Log.Warn("outputs of another input replaced", "outputs", filepath.Join(j.Config.OutDir, base)+".*", "were", prev, "now", source)
+	}
+}
+
+// previousSource returns the source named by an existing pairs file, or
+// "" when there is none or it cannot be read. It reads only up to the
+// "source" field, which comes before the pairs.
+func previousSource(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bufio.NewReader(f))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return ""
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		switch t {
+		case "source":
+			var src string
+			if dec.Decode(&src) != nil {
+				return ""
+			}
+			return src
+		case "pairs":
+			return ""
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return ""
+		}
+	}
+	return ""
+}
+
+// samePath reports whether a and b name the same file.
+func samePath(a, b string) bool {
+	if pathKey(a) == pathKey(b) {
+		return true
+	}
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(ia, ib)
+}
+
+// joinNotes joins notes with "; ", leaving out empty ones.
+func joinNotes(notes ...string) string {
+	var keep []string
+	for _, n := range notes {
+		if n != "" {
+			keep = append(keep, n)
+		}
+	}
+	return strings.Join(keep, "; ")
+}
+
+// writePairs writes NAME.pairs.json (head, with the pairs in its "pairs"
+// field, exactly as json.MarshalIndent would write it) and NAME.pairs.tsv,
+// one pair at a time.
+func (j *Job) writePairs(base string, head PairsFile, pairs iter.Seq[Pair]) ([]string, error) {
+	jsonPath := filepath.Join(j.Config.OutDir, base+".pairs.json")
+	tsvPath := filepath.Join(j.Config.OutDir, base+".pairs.tsv")
+	jf, err := createAtomic(jsonPath)
+	if err != nil {
+		return nil, err
+	}
+	tf, err := createAtomic(tsvPath)
+	if err != nil {
+		jf.abort()
+		return nil, err
+	}
+	if err := writePairsTo(jf.w, tf.w, head, pairs); err != nil {
+		jf.abort()
+		tf.abort()
+		return nil, err
+	}
+	// Both are written out before either replaces its old version, so
+	// that a full disk never leaves a new JSON beside an old TSV.
+	if err := jf.finish(); err != nil {
+		tf.abort()
+		return nil, err
+	}
+	if err := tf.finish(); err != nil {
+		os.Remove(jf.f.Name())
+		return nil, err
+	}
+	if err := jf.place(); err != nil {
+		os.Remove(tf.f.Name())
+		return nil, err
+	}
+	if err := tf.place(); err != nil {
+		return []string{jsonPath}, err
+	}
+	return []string{jsonPath, tsvPath}, nil
+}
+
+// writePairsTo writes the pairs file as JSON to jw and as TSV to tw. The
+// JSON is what json.MarshalIndent(head with the pairs, "", "  ") gives,
+// built pair by pair.
+func writePairsTo(jw, tw *bufio.Writer, head PairsFile, pairs iter.Seq[Pair]) error {
+	head.Pairs = nil
+	top, err := json.MarshalIndent(struct {
+		Document string `json:"document"`
+		Source   string `json:"source"`
+		English  string `json:"english,omitempty"`
+	}{head.Document, head.Source, head.English}, "", "  ")
+	if err != nil {
+		return err
+	}
+	jw.Write(top[:len(top)-2]) // without "\n}"
+	jw.WriteString(",\n  \"pairs\": ")
+	tw.WriteString("bead\tconfidence\tstate\tru\ten\tviolations\n")
+	n := 0
+	for p := range pairs {
+		b, err := json.MarshalIndent(p, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			jw.WriteString("[\n    ")
+		} else {
+			jw.WriteString(",\n    ")
+		}
+		if _, err := jw.Write(b); err != nil {
+			return err
+		}
+		n++
+		var vs []string
+		for _, v := range p.Violations {
+			vs = append(vs, oneLine(v.String()))
+		}
+		en := p.EN
+		if p.State == bitext.StateFailed {
+			en = "[untranslated: " + p.Reason + "]"
+		}
+		if _, err := fmt.Fprintf(tw, "%s\t%.3f\t%s\t%s\t%s\t%s\n", p.Bead, p.Confidence, p.State, tsvField(p.RU), tsvField(en), tsvField(strings.Join(vs, "; "))); err != nil {
+			return err
+		}
+	}
+	if n == 0 {
+		jw.WriteString("null")
+	} else {
+		jw.WriteString("\n  ]")
+	}
+	_, err = jw.WriteString("\n}\n")
+	return err
+}
+
+// oneLine folds line breaks and runs of spaces into single spaces.
+// oneLine folds line breaks, tabs and runs of spaces into single spaces
+// and drops control characters and terminal escape sequences: replies are
+// cleaned when they are parsed, and this is the last guard for what the
+// database may hold from before.
+func oneLine(s string) string { return strings.Join(strings.Fields(translate.StripControls(s)), " ") }
+
+// hasCyrillic reports whether s holds a Cyrillic letter.
+func hasCyrillic(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r >= 0x400 && r <= 0x52F || unicode.Is(unicode.Cyrillic, r) })
+}
+
+// tsvField is a TSV field: one line, no tabs, no control characters.
+func tsvField(s string) string { return oneLine(s) }
