@@ -62,7 +62,7 @@ func TestAlignerCheckCatchesShift(t *testing.T) {
 	if err := os.MkdirAll(e.out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	w := &docWork{file: FileResult{Path: doc.Path, Doc: doc}, segs: segs}
+	w := &docWork{file: FileResult{Path: doc.Path, Doc: doc, DocID: doc.ID}, segs: segs}
 	if err := j.completeTranslation(ctx, w); err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/bitext/bitext"
@@ -44,6 +45,9 @@ type docWork struct {
 	ahead  map[string]store.Memory     // memory entries looked up ahead, until the plan is done
 	looked map[string]bool             // keys looked up ahead, found or not
 	todo   []*store.Segment            // the segments the model must translate
+	// reviewed holds the sentences of pairs people worked on: never
+	// translated again.
+	reviewed map[int]bool
 
 	// translate, verify
 	cm  *commits // the background commits of the replies
@@ -135,27 +139,31 @@ func (j *Job) translateDoc(ctx context.Context, r FileResult) DocReport {
 }
 
 // completeTranslation takes a translated document through the last
-// stages: its English is written (write) while its pairs are checked by
-// the aligner (verify, align); the confidences are stored (store) while
-// the pairs files are written (write).
+// stages: its pairs are checked by the aligner (verify, align), stored with
+// the confidences, keeping the pairs people reviewed (store), and its
+// English and pairs files are written from the stored pairs (write).
 func (j *Job) completeTranslation(ctx context.Context, w *docWork) error {
 	doc := w.file.Doc
 	base := j.outName(doc)
 	j.noteReplaced(&w.report, base, doc.Path)
-	enPath := filepath.Join(j.Config.OutDir, base+".en.txt")
-	english := startEnglish(enPath, doc, segmentPairs(w.segs, nil))
 	al, err := j.alignTranslation(ctx, w)
 	if err != nil {
-		_, werr := english.wait()
-		return errors.Join(err, werr)
+		return err
 	}
-	stored := j.storeConfidences(ctx, w, al)
-	al.count(&w.report, w.segs)
-	out, err := j.writePairs(base, PairsFile{Document: doc.Name, Source: doc.Path}, segmentPairs(w.segs, al))
-	withheld, werr := english.wait()
-	if werr := errors.Join(werr, <-stored); werr != nil {
+	if err := <-j.storeConfidences(ctx, w, al); err != nil {
+		return err
+	}
+	pairs, err := j.storePairs(ctx, w.file.DocID, 0, translationPairs(doc, w.segs, al))
+	if err != nil {
+		return err
+	}
+	countPairs(&w.report, pairs)
+	enPath := filepath.Join(j.Config.OutDir, base+".en.txt")
+	withheld, werr := writeEnglishFile(enPath, doc, pairs)
+	if werr != nil {
 		return werr
 	}
+	out, err := j.writePairs(base, PairsFile{Document: doc.Name, Source: doc.Path}, slices.Values(pairs))
 	noteWithheld(&w.report, withheld)
 	w.report.Outputs = append(w.report.Outputs, enPath)
 	w.report.Outputs = append(w.report.Outputs, out...)
@@ -209,13 +217,15 @@ func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
 		dr.Action, dr.Error = ActFailed, fmt.Sprintf("store the alignment of %s with %s: %v", ru.Path, en.Path, err)
 		return *dr
 	}
+	pairs, err := j.storePairs(ctx, ru.DocID, en.DocID, j.humanPairs(sides, beads))
+	if err != nil {
+		dr.Action, dr.Error = ActFailed, fmt.Sprintf("store the pairs of %s with %s: %v", ru.Path, en.Path, err)
+		return *dr
+	}
+	countPairs(dr, pairs)
 	base := j.outName(ru.Doc)
 	j.noteReplaced(dr, base, ru.Path)
-	out, err := j.writePairs(base, PairsFile{Document: ru.Name, Source: ru.Path, English: en.Path}, j.humanPairs(sides, beads, dr))
-	if dr.Terms > 0 {
-		v := float64(dr.TermsOK) / float64(dr.Terms)
-		dr.TermSuccess = &v
-	}
+	out, err := j.writePairs(base, PairsFile{Document: ru.Name, Source: ru.Path, English: en.Path}, slices.Values(pairs))
 	dr.Outputs = out
 	if err != nil {
 		dr.Action, dr.Error = ActFailed, err.Error()

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"runtime"
@@ -123,6 +124,10 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 		return nil, err
 	}
 	removeStaleTemps(j.Config.OutDir, j.Log)
+	runID, err := j.Store.StartRun(ctx, paths)
+	if err != nil {
+		return nil, err
+	}
 	if j.Translator != nil && !j.Config.DryRun {
 		stop := j.keepLeases(ctx)
 		defer stop()
@@ -170,6 +175,11 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 			<-reading
 			reports[i] = j.process(ctx, w)
 			done[i] = true
+			if d := reports[i]; d.DocID != 0 {
+				if err := j.Store.SetDocumentAction(context.WithoutCancel(ctx), d.DocID, runID, d.Action, d.Error); err != nil && j.Log != nil {
+					j.Log.Warn("cannot record what the run did with a document", "file", d.File, "error", err)
+				}
+			}
 		}()
 	}
 	wg.Wait()
@@ -181,7 +191,13 @@ func (j *Job) Run(ctx context.Context, paths []string) (*Report, error) {
 			rep.Documents = append(rep.Documents, reports[i])
 		}
 	}
-	return rep.finish(start), ctx.Err()
+	rep = rep.finish(start)
+	if b, err := json.Marshal(rep); err == nil {
+		if err := j.Store.FinishRun(context.WithoutCancel(ctx), runID, b); err != nil && j.Log != nil {
+			j.Log.Warn("cannot record the run's report in the database", "error", err)
+		}
+	}
+	return rep, ctx.Err()
 }
 
 // process handles one unit of work.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bitext/bitext"
 )
 
 // deadPID is a process id no process can have (Linux's pid_max is at most
@@ -128,9 +130,9 @@ func TestRemoveStaleTemps(t *testing.T) {
 // cleaned when parsed), so each pair stays one line of six fields.
 func TestPairsTSVHasNoControls(t *testing.T) {
 	j := &Job{Config: JobConfig{OutDir: t.TempDir()}}
-	pairs := []Pair{
-		{Bead: "[0]:[0]", State: "verified", RU: "Москва\x00", EN: "\x1b[31mMoscow\x1b[0m\tcity\r\nline"},
-		{Bead: "[1]:[1]", State: "failed", RU: "Текст", Reason: "bad\x07 reply\x1b]0;t\x07"},
+	pairs := []bitext.Pair{
+		{ID: 1, Src: []int{0}, Tgt: []int{0}, State: "verified", Status: "draft", RU: "Москва\x00", EN: "\x1b[31mMoscow\x1b[0m\tcity\r\nline"},
+		{ID: 2, Src: []int{1}, Tgt: []int{1}, State: "failed", Status: "draft", RU: "Текст", Reason: "bad\x07 reply\x1b]0;t\x07"},
 	}
 	out, err := j.writePairs("d", PairsFile{Document: "d"}, slices.Values(pairs))
 	if err != nil {
@@ -140,9 +142,9 @@ func TestPairsTSVHasNoControls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "bead\tconfidence\tstate\tru\ten\tviolations\n" +
-		"[0]:[0]\t0.000\tverified\tМосква\tMoscow city line\t\n" +
-		"[1]:[1]\t0.000\tfailed\tТекст\t[untranslated: bad reply]\t\n"
+	want := "id\tbead\tconfidence\tstate\tstatus\tru\ten\tviolations\n" +
+		"1\t[0]:[0]\t0.000\tverified\tdraft\tМосква\tMoscow city line\t\n" +
+		"2\t[1]:[1]\t0.000\tfailed\tdraft\tТекст\t[untranslated: bad reply]\t\n"
 	if string(b) != want {
 		t.Errorf("TSV\n%q\nwant\n%q", b, want)
 	}

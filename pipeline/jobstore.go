@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/store"
 )
 
@@ -37,6 +38,21 @@ type JobStore interface {
 	SetTranslationOf(ctx context.Context, doc, orig int64) error
 	// SaveAlignment stores the alignment of two documents.
 	SaveAlignment(ctx context.Context, srcDoc, tgtDoc int64, method string, beads []store.AlignedBead) (int64, error)
+
+	// Pairs returns a document's stored pairs in order.
+	Pairs(ctx context.Context, doc int64) ([]bitext.Pair, error)
+	// SyncPairs stores the pairs a run made, keeping those people worked
+	// on (see store.DB.SyncPairs).
+	SyncPairs(ctx context.Context, doc, en int64, expect, fresh []bitext.Pair, recheck func(*bitext.Pair)) ([]bitext.Pair, error)
+	// FindHumanMemory returns the approved translations of sentences.
+	FindHumanMemory(ctx context.Context, sources []string) (map[string]store.HumanMemory, error)
+	// CountHumanMemoryHits notes that approved translations were served.
+	CountHumanMemoryHits(ctx context.Context, keys []string) error
+	// StartRun, FinishRun and SetDocumentAction record the run and what
+	// it did with each document.
+	StartRun(ctx context.Context, args []string) (int64, error)
+	FinishRun(ctx context.Context, id int64, report []byte) error
+	SetDocumentAction(ctx context.Context, doc, run int64, action, why string) error
 
 	// Claim, RenewLeases, ReleaseLeases and Leases manage the leases on
 	// memory keys (see lease.go).

@@ -121,7 +121,7 @@ func TestWriteTranslationWithholdsCyrillic(t *testing.T) {
 	if err := os.MkdirAll(e.out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	w := &docWork{file: FileResult{Path: doc.Path, Doc: doc}, report: DocReport{Action: ActTranslated}, segs: segs}
+	w := &docWork{file: FileResult{Path: doc.Path, Doc: doc, DocID: doc.ID}, report: DocReport{Action: ActTranslated}, segs: segs}
 	if err := j.completeTranslation(ctx, w); err != nil {
 		t.Fatal(err)
 	}

@@ -16,13 +16,13 @@ import (
 // and without pairs, with characters JSON escapes, and with the optional
 // fields set and unset.
 func TestWritePairsToMatchesMarshalIndent(t *testing.T) {
-	pairs := []Pair{
-		{Bead: "[0]:[0]", Src: []int{0}, Tgt: []int{0}, Confidence: 0.912, State: "verified", Origin: "model",
+	pairs := []bitext.Pair{
+		{ID: 1, Status: "draft", Version: 1, Src: []int{0}, Tgt: []int{0}, Confidence: 0.912, State: "verified", Origin: "model",
 			RU: "Стороны обсудили «МИБ» & <ИКТ>.", EN: "The parties discussed \"IIS\" & <ICT>.\tTab"},
-		{Bead: "[1, 2]:[1]", Src: []int{1, 2}, Tgt: []int{1}, Confidence: 0.25, State: "needs-review", Origin: "memory",
+		{ID: 2, Status: "approved", Version: 3, Edited: true, ReviewedBy: "alice", Src: []int{1, 2}, Tgt: []int{1}, Confidence: 0.25, State: "needs-review", Origin: "memory",
 			RU: "Вторая\nстрока", EN: "Second line", MT: "machine", Note: "the aligner pairs this sentence differently",
 			Violations: []bitext.Violation{{TermID: "mib", Kind: "missing", Expected: "international information security", Source: "МИБ"}}},
-		{Bead: "[3]:[]", Src: []int{3}, Tgt: []int{}, State: "failed", RU: "Третья.", Reason: "reply cut short"},
+		{ID: 7, Status: "draft", Version: 1, Src: []int{3}, Tgt: []int{}, State: "failed", RU: "Третья.", Reason: "reply cut short"},
 	}
 	for _, tc := range []struct {
 		name string
@@ -36,8 +36,8 @@ func TestWritePairsToMatchesMarshalIndent(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			whole := tc.head
-			if tc.n > 0 {
-				whole.Pairs = pairs[:tc.n]
+			for _, p := range pairs[:tc.n] {
+				whole.Pairs = append(whole.Pairs, FilePair{Bead: p.Bead(), Pair: p})
 			}
 			want, err := json.MarshalIndent(whole, "", "  ")
 			if err != nil {
@@ -55,10 +55,10 @@ func TestWritePairsToMatchesMarshalIndent(t *testing.T) {
 				t.Errorf("streamed JSON differs from MarshalIndent:\n got %q\nwant %q", js.String(), want)
 			}
 			lines := strings.Split(strings.TrimSuffix(tsv.String(), "\n"), "\n")
-			if len(lines) != tc.n+1 || lines[0] != "bead\tconfidence\tstate\tru\ten\tviolations" {
+			if len(lines) != tc.n+1 || lines[0] != "id\tbead\tconfidence\tstate\tstatus\tru\ten\tviolations" {
 				t.Fatalf("TSV has %d lines (want header and %d pairs):\n%s", len(lines), tc.n, tsv.String())
 			}
-			if tc.n == 3 && lines[3] != "[3]:[]\t0.000\tfailed\tТретья.\t[untranslated: reply cut short]\t" {
+			if tc.n == 3 && lines[3] != "7\t[3]:[]\t0.000\tfailed\tdraft\tТретья.\t[untranslated: reply cut short]\t" {
 				t.Errorf("failed pair's TSV line %q", lines[3])
 			}
 		})

@@ -8,7 +8,7 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
-	"iter"
+	"slices"
 	"strings"
 
 	"github.com/bitext/bitext"
@@ -37,7 +37,7 @@ func (j *Job) alignTranslation(ctx context.Context, w *docWork) (*alignment, err
 	al := &alignment{conf: make([]float64, len(segs)), notes: map[int]string{}}
 	var ru, tr []string
 	for i := range segs {
-		if s := &segs[i]; s.Done() {
+		if s := &segs[i]; s.Done() && s.Target != "" {
 			ru, tr = append(ru, s.Source), append(tr, s.Target)
 			al.pos = append(al.pos, i)
 		}
@@ -91,25 +91,47 @@ func beadSides(b align.Bead, segs []store.Segment, pos []int) string {
 	return align.FormatBead(align.Bead{Src: toIdx(b.Src), Tgt: toIdx(b.Tgt)})
 }
 
-// segmentPairs is a translated document's pairs, one per segment. Without
-// an alignment (al nil) they carry the text alone: sentence, state,
-// English and reason, no bead, confidence, note or violations.
-func segmentPairs(segs []store.Segment, al *alignment) iter.Seq[Pair] {
-	return func(yield func(Pair) bool) {
-		for i := range segs {
-			s := &segs[i]
-			p := Pair{Src: []int{s.Idx}, State: s.State, Origin: s.Origin, RU: s.Source, EN: s.Target, Reason: s.Reason}
-			if al != nil {
-				p.Tgt = []int{s.Idx}
-				p.Bead = align.FormatBead(align.Bead{Src: p.Src, Tgt: p.Tgt})
+// translationPairs is a translated document's pairs as the run made
+// them: one per sentence, in order — the segment's English with the
+// aligner's confidence and note, a sentence of an English paragraph as it
+// is (withheld when it holds Cyrillic), a sentence without a segment
+// pending.
+func translationPairs(doc *bitext.Document, segs []store.Segment, al *alignment) []bitext.Pair {
+	bySent := make(map[int]int, len(segs))
+	for i := range segs {
+		bySent[segs[i].Idx] = i
+	}
+	out := make([]bitext.Pair, 0, doc.SentenceCount())
+	for _, para := range doc.Paragraphs {
+		for _, sent := range para.Sentences {
+			p := bitext.Pair{Src: []int{sent.Index}, Tgt: []int{sent.Index}, RU: sent.Text, Status: bitext.StatusDraft, Index: len(out)}
+			i, ok := bySent[sent.Index]
+			switch {
+			case ok:
+				s := &segs[i]
+				p.State, p.Origin, p.EN, p.Reason = s.State, s.Origin, s.Target, s.Reason
 				p.Confidence, p.Note = al.conf[i], al.notes[i]
 				_ = json.Unmarshal([]byte(s.Violations), &p.Violations)
+				var hits []struct {
+					ID string `json:"id"`
+				}
+				_ = json.Unmarshal([]byte(s.Terms), &hits)
+				for _, h := range hits {
+					if !slices.Contains(p.Terms, h.ID) {
+						p.Terms = append(p.Terms, h.ID)
+					}
+				}
+			case para.Lang == bitext.English && hasCyrillic(sent.Text):
+				p.State, p.Origin, p.Reason = bitext.StateFailed, bitext.OriginSource, reasonCyrillicEnglish
+			case para.Lang == bitext.English:
+				p.State, p.Origin, p.EN, p.Confidence = bitext.StateHuman, bitext.OriginSource, oneLine(sent.Text), 1
+			default:
+				p.State = bitext.StatePending
 			}
-			if !yield(p) {
-				return
-			}
+			out = append(out, p)
 		}
 	}
+	return out
 }
 
 // pairTexts is the sentences of a pair's sides, and our translation of
@@ -141,25 +163,20 @@ func (j *Job) alignSides(ctx context.Context, t pairTexts) ([]align.Bead, error)
 }
 
 // humanPairs is the pairs of an aligned human translation, each verified
-// against the glossary (verifyPair) and counted in dr as it is produced.
-func (j *Job) humanPairs(t pairTexts, beads []align.Bead, dr *DocReport) iter.Seq[Pair] {
-	return func(yield func(Pair) bool) {
-		for _, b := range beads {
-			p := Pair{Bead: align.FormatBead(b), Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Confidence: round3(b.Confidence), State: bitext.StateHuman, Origin: bitext.OriginHuman}
-			p.RU, p.EN = joinSents(t.ru, b.Src), joinSents(t.en, b.Tgt)
-			if t.mt != nil {
-				p.MT = joinSents(t.mt, b.Src)
-			}
-			j.verifyPair(&p, dr)
-			if p.Confidence < LowConfidence {
-				dr.LowConf++
-			}
-			dr.Pairs++
-			if !yield(p) {
-				return
-			}
+// against the glossary (verifyPair).
+func (j *Job) humanPairs(t pairTexts, beads []align.Bead) []bitext.Pair {
+	out := make([]bitext.Pair, 0, len(beads))
+	for k, b := range beads {
+		p := bitext.Pair{Index: k, Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Confidence: round3(b.Confidence),
+			State: bitext.StateHuman, Origin: bitext.OriginHuman, Status: bitext.StatusDraft}
+		p.RU, p.EN = joinSents(t.ru, b.Src), joinSents(t.en, b.Tgt)
+		if t.mt != nil {
+			p.MT = joinSents(t.mt, b.Src)
 		}
+		j.verifyPair(&p)
+		out = append(out, p)
 	}
+	return out
 }
 
 // machineLines is our translation of a pair's Russian for the aligner: one

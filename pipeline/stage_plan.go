@@ -29,6 +29,9 @@ func (j *Job) plan(ctx context.Context, w *docWork) error {
 	if err != nil {
 		return err
 	}
+	if err := j.findReviewed(ctx, w); err != nil {
+		return err
+	}
 	if err := j.sortSegments(ctx, w, early); err != nil {
 		return err
 	}
@@ -125,6 +128,14 @@ func (j *Job) sortSegments(ctx context.Context, w *docWork, early map[int]matche
 		if h != nil {
 			hits[s.Idx] = h // a missing entry reads as no hits
 		}
+		if w.reviewed[s.Idx] {
+			// People reviewed its pair: never translated again, whatever
+			// its segment says (the store stage re-checks the pair).
+			if !s.Done() {
+				s.State, s.Reason = bitext.StateHuman, ""
+			}
+			continue
+		}
 		if !s.Done() {
 			w.todo = append(w.todo, s)
 			continue
@@ -151,6 +162,78 @@ func (j *Job) sortSegments(ctx context.Context, w *docWork, early map[int]matche
 		}
 	}
 	return nil
+}
+
+// findReviewed notes the sentences of the document's pairs that people
+// worked on (w.reviewed): the run leaves them as they are.
+func (j *Job) findReviewed(ctx context.Context, w *docWork) error {
+	pairs, err := j.Store.Pairs(ctx, w.file.DocID)
+	if err != nil {
+		return fmt.Errorf("read the reviewed pairs: %w", err)
+	}
+	for k := range pairs {
+		if p := &pairs[k]; p.Human() {
+			if w.reviewed == nil {
+				w.reviewed = map[int]bool{}
+			}
+			for _, s := range p.Src {
+				w.reviewed[s] = true
+			}
+			if p.EnDoc == 0 {
+				for _, s := range p.Tgt {
+					w.reviewed[s] = true
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// fromApproved serves the segments whose Russian an approved pair has (in
+// any document) with that pair's English, checked against the glossary
+// (a human translation is never translated again, only flagged), and
+// returns the others.
+func (j *Job) fromApproved(ctx context.Context, w *docWork, todo []*store.Segment) ([]*store.Segment, error) {
+	sources := make([]string, len(todo))
+	for i, s := range todo {
+		sources[i] = s.Source
+	}
+	found, err := j.Store.FindHumanMemory(ctx, sources)
+	if err != nil || len(found) == 0 {
+		return todo, err
+	}
+	var used []string
+	left := todo[:0:0]
+	for _, s := range todo {
+		m, ok := found[store.HumanKey(s.Source)]
+		if !ok {
+			left = append(left, s)
+			continue
+		}
+		used = append(used, m.Key)
+		h := w.hits[s.Idx]
+		var vs []bitext.Violation
+		s.State = bitext.StateTranslated
+		if j.Glossary != nil {
+			vs = j.Glossary.Verify(s.Source, h, m.Target)
+			s.State = bitext.StateVerified
+			if len(vs) > 0 {
+				s.State = bitext.StateNeedsReview
+			}
+		}
+		s.Target, s.Origin, s.Violations, s.Reason = m.Target, bitext.OriginHuman, jsonList(vs), ""
+		s.Terms, s.TermSig = termsJSON(h), j.signature(h)
+		s.Model, s.PromptVersion, s.GlossaryVersion = "", "", w.gver
+		if err := j.Store.SaveSegment(ctx, s, nil); err != nil {
+			return nil, fmt.Errorf("store sentence %d from an approved pair: %w", s.Idx+1, err)
+		}
+		w.chk.resolve(s.Idx, s.Done(), s.Source, s.Target)
+		w.report.FromMemory++
+	}
+	if err := j.Store.CountHumanMemoryHits(ctx, used); err != nil {
+		return nil, fmt.Errorf("count the approved translations served: %w", err)
+	}
+	return left, nil
 }
 
 // signature identifies the glossary entries of a sentence (see
@@ -214,6 +297,10 @@ func (j *Job) key(s *store.Segment, w *docWork) string {
 // the others. The entries looked up ahead serve first unless fresh is set
 // (another document may have committed since).
 func (j *Job) fromMemory(ctx context.Context, w *docWork, todo []*store.Segment, fresh bool) ([]*store.Segment, error) {
+	todo, err := j.fromApproved(ctx, w, todo)
+	if err != nil || len(todo) == 0 {
+		return todo, err
+	}
 	keys := make([]string, len(todo))
 	var ask []string
 	for i, s := range todo {

@@ -8,7 +8,10 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"github.com/bitext/bitext"
 
 	"github.com/bitext/bitext/align"
 	"github.com/bitext/bitext/store"
@@ -74,4 +77,24 @@ func (j *Job) reloadIfUnsaved(ctx context.Context, w *docWork) (reloaded bool, e
 	w.segs = segs
 	summarise(&w.report, segs)
 	return true, nil
+}
+
+// storePairs stores the pairs a run made for a document (en: its human
+// translation, 0 for ours): pairs people worked on stay as they are, their
+// glossary findings brought up to date; the others take the run's. A
+// reviewer's change in the meantime makes it start again from what is
+// stored. It returns the document's pairs as stored.
+func (j *Job) storePairs(ctx context.Context, doc, en int64, fresh []bitext.Pair) ([]bitext.Pair, error) {
+	var err error
+	for range 5 {
+		var expect, stored []bitext.Pair
+		if expect, err = j.Store.Pairs(ctx, doc); err != nil {
+			return nil, err
+		}
+		stored, err = j.Store.SyncPairs(ctx, doc, en, expect, fresh, j.verifyPair)
+		if !errors.Is(err, store.ErrPairConflict) {
+			return stored, err
+		}
+	}
+	return nil, fmt.Errorf("reviewers kept changing the pairs while they were stored: %w; run again", err)
 }

@@ -9,6 +9,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/bitext/bitext"
@@ -80,27 +81,42 @@ func noteWithheld(dr *DocReport, withheld []int) {
 	dr.addError(fmt.Sprintf("paragraph %s was taken for English but holds Cyrillic: left out of the English (not copied); check --langs, or split the paragraph into its Russian and English parts", strings.Join(nums, ", ")))
 }
 
-// verifyPair checks a pair of a human translation against the glossary
-// and counts its entries and violations in dr.
-func (j *Job) verifyPair(p *Pair, dr *DocReport) {
+// verifyPair checks a pair against the glossary: the entries found in its
+// Russian and the violations of its English.
+func (j *Job) verifyPair(p *bitext.Pair) {
 	if j.Glossary == nil || p.RU == "" {
 		return
 	}
 	hits := j.Glossary.Match(p.RU)
-	p.Violations = j.Glossary.Verify(p.RU, hits, p.EN)
-	seen := map[string]bool{}
-	bad := map[string]bool{}
-	for _, v := range p.Violations {
-		bad[v.TermID] = true
-	}
+	p.Terms = p.Terms[:0]
 	for _, h := range hits {
-		if !seen[h.ID] {
-			seen[h.ID] = true
-			dr.Terms++
-			if !bad[h.ID] {
-				dr.TermsOK++
-			}
+		if !slices.Contains(p.Terms, h.ID) {
+			p.Terms = append(p.Terms, h.ID)
 		}
 	}
-	dr.Violations += len(p.Violations)
+	p.Violations = j.Glossary.Verify(p.RU, hits, p.EN)
+}
+
+// countPairs counts a document's stored pairs in its report: the pairs,
+// the doubtful ones, the glossary terms of those with English and the
+// violations (so that the figures include what reviewers changed).
+func countPairs(dr *DocReport, pairs []bitext.Pair) {
+	dr.Pairs, dr.LowConf, dr.Terms, dr.TermsOK, dr.Violations, dr.TermSuccess = len(pairs), 0, 0, 0, 0, nil
+	for k := range pairs {
+		p := &pairs[k]
+		if p.Confidence < LowConfidence && p.State != bitext.StateFailed && !p.Human() {
+			dr.LowConf++
+		}
+		if !p.State.Done() || p.Status == bitext.StatusRejected {
+			continue
+		}
+		t, ok := p.TermCounts()
+		dr.Terms += t
+		dr.TermsOK += ok
+		dr.Violations += len(p.Violations)
+	}
+	if dr.Terms > 0 {
+		v := float64(dr.TermsOK) / float64(dr.Terms)
+		dr.TermSuccess = &v
+	}
 }

@@ -20,89 +20,93 @@ import (
 	"github.com/bitext/bitext/pipeline/translate"
 )
 
-// Pair is one aligned unit of Russian and English, as written to
-// NAME.pairs.json and NAME.pairs.tsv.
-type Pair struct {
-	Bead       string        `json:"bead"` // "[3]:[3]", sentence indices of each side
-	Src        []int         `json:"src"`
-	Tgt        []int         `json:"tgt"`
-	Confidence float64       `json:"confidence"`
-	State      bitext.State  `json:"state"`  // segment state, or "human" for an existing translation
-	Origin     bitext.Origin `json:"origin"` // model, memory, human
-	RU         string        `json:"ru"`
-	EN         string        `json:"en"`
-	// MT is our own translation of the Russian, for a pair aligned with
-	// --pair-mt (the English is then the human translation).
-	MT         string             `json:"mt,omitempty"`
-	Violations []bitext.Violation `json:"violations,omitempty"`
-	Reason     string             `json:"reason,omitempty"`
-	Note       string             `json:"note,omitempty"`
-}
-
-// PairsFile is the content of NAME.pairs.json.
+// PairsFile is the content of NAME.pairs.json: the document's stored
+// pairs, each with its bead spelled out.
 type PairsFile struct {
-	Document string `json:"document"`
-	Source   string `json:"source"`
-	English  string `json:"english,omitempty"` // the human translation, for aligned pairs
-	Pairs    []Pair `json:"pairs"`
+	Document string     `json:"document"`
+	Source   string     `json:"source"`
+	English  string     `json:"english,omitempty"` // the human translation, for aligned pairs
+	Pairs    []FilePair `json:"pairs"`
 }
 
-// englishWriter is NAME.en.txt being written in the background.
-type englishWriter struct {
-	done     chan error
-	withheld []int // read after done
+// FilePair is a pair as NAME.pairs.json holds it: its bead ("[3, 4]:[3]")
+// and the pair's own fields.
+type FilePair struct {
+	Bead string `json:"bead"`
+	bitext.Pair
 }
 
-// startEnglish writes the English text of doc to path in the background,
-// from its pairs in sentence order (see writeEnglish).
-func startEnglish(path string, doc *bitext.Document, pairs iter.Seq[Pair]) *englishWriter {
-	e := &englishWriter{done: make(chan error, 1)}
-	go func() {
-		e.done <- writeFileWith(path, func(w *bufio.Writer) error {
-			var err error
-			e.withheld, err = writeEnglish(w, doc, pairs)
-			return err
-		})
-	}()
-	return e
+// writeEnglishFile writes the English text of doc to path from its pairs
+// (see writeEnglish) and returns the paragraphs it withheld.
+func writeEnglishFile(path string, doc *bitext.Document, pairs []bitext.Pair) ([]int, error) {
+	var withheld []int
+	err := writeFileWith(path, func(w *bufio.Writer) error {
+		var err error
+		withheld, err = writeEnglish(w, doc, pairs)
+		return err
+	})
+	return withheld, err
 }
 
-// wait waits for the English text and returns the paragraphs it withheld.
-func (e *englishWriter) wait() ([]int, error) {
-	err := <-e.done
-	return e.withheld, err
+// anchor is the sentence of a translated document where a pair's English
+// goes: the first sentence whose English it holds (Tgt numbers the Russian
+// sentences the English renders), or its first Russian sentence when it
+// holds none.
+func anchor(p *bitext.Pair) int {
+	if len(p.Tgt) > 0 {
+		return p.Tgt[0]
+	}
+	if len(p.Src) > 0 {
+		return p.Src[0]
+	}
+	return -1
 }
 
-// writeEnglish writes the English text of a document, paragraph by
-// paragraph, from the pair of each sentence (pairs, one Russian sentence
-// each, in sentence order; a sentence without one is not tracked, or is
-// in an English paragraph). It returns the paragraphs it withheld: taken
-// for English, they hold Cyrillic, which is never copied into the English.
-func writeEnglish(w *bufio.Writer, doc *bitext.Document, pairs iter.Seq[Pair]) ([]int, error) {
-	next, stop := iter.Pull(pairs)
-	defer stop()
-	p, more := next()
-	// pairOf returns the pair of sentence idx (sentences come in order).
-	pairOf := func(idx int) *Pair {
-		for more && (len(p.Src) == 0 || p.Src[0] < idx) {
-			p, more = next()
+// writeEnglish writes the English text of a translated document, paragraph
+// by paragraph, from its pairs: each pair's English where its anchor
+// sentence stands, nothing for the other sentences it holds, and for a
+// sentence no pair holds a marker, never the Russian. It returns the
+// paragraphs it withheld: taken for English, they hold Cyrillic, which is
+// never copied into the English.
+func writeEnglish(w *bufio.Writer, doc *bitext.Document, pairs []bitext.Pair) ([]int, error) {
+	at := make(map[int][]int, len(pairs)) // anchor sentence → pairs
+	held := make(map[int]bool, len(pairs))
+	for k := range pairs {
+		p := &pairs[k]
+		at[anchor(p)] = append(at[anchor(p)], k)
+		for _, s := range p.Src {
+			held[s] = true
 		}
-		if more && p.Src[0] == idx {
-			return &p
+		for _, s := range p.Tgt {
+			held[s] = true
 		}
-		return nil
 	}
 	var withheld []int
 	for pi, para := range doc.Paragraphs {
 		if pi > 0 {
 			w.WriteString("\n\n")
 		}
-		for si, s := range para.Sentences {
-			if si > 0 {
-				w.WriteByte(' ')
+		first := true
+		for _, s := range para.Sentences {
+			ks := at[s.Index]
+			if len(ks) == 0 && held[s.Index] {
+				continue // its English is written with its pair's anchor
 			}
-			if writeSentence(w, s, para.Lang, pairOf(s.Index)) && (len(withheld) == 0 || withheld[len(withheld)-1] != pi) {
-				withheld = append(withheld, pi)
+			if len(ks) == 0 {
+				ks = []int{-1}
+			}
+			for _, k := range ks {
+				var p *bitext.Pair
+				if k >= 0 {
+					p = &pairs[k]
+				}
+				if !first {
+					w.WriteByte(' ')
+				}
+				first = false
+				if writeSentence(w, s, para.Lang, p) && (len(withheld) == 0 || withheld[len(withheld)-1] != pi) {
+					withheld = append(withheld, pi)
+				}
 			}
 		}
 	}
@@ -110,25 +114,33 @@ func writeEnglish(w *bufio.Writer, doc *bitext.Document, pairs iter.Seq[Pair]) (
 	return withheld, err
 }
 
+// Reasons a sentence passed through is withheld.
+const reasonCyrillicEnglish = "its paragraph was taken for English but holds Cyrillic"
+
 // writeSentence writes the English of sentence s of a paragraph in lang
 // from its pair (nil: none). It returns true when it withheld the
 // sentence: taken for English, it holds Cyrillic.
-func writeSentence(w *bufio.Writer, s bitext.Sentence, lang bitext.Lang, p *Pair) (withheld bool) {
+func writeSentence(w *bufio.Writer, s bitext.Sentence, lang bitext.Lang, p *bitext.Pair) (withheld bool) {
 	switch {
 	case p == nil && lang == bitext.English && hasCyrillic(s.Text):
 		// The last guard: never Russian in the English. Detection makes
 		// such paragraphs Russian; this is reached only when it could not
 		// (several configured languages written in Cyrillic).
-		fmt.Fprintf(w, "[untranslated sentence %d: its paragraph was taken for English but holds Cyrillic]", s.Index+1)
+		fmt.Fprintf(w, "[untranslated sentence %d: %s]", s.Index+1, reasonCyrillicEnglish)
 		return true
 	case p == nil && lang == bitext.English: // as it is
 		writeOneLine(w, s.Text)
 	case p == nil: // not tracked (its row was lost): never the Russian
 		fmt.Fprintf(w, "[sentence %d not translated yet]", s.Index+1)
-	case p.State.Done():
-		writeOneLine(w, p.EN)
+	case p.Status == bitext.StatusRejected:
+		fmt.Fprintf(w, "[sentence %d rejected in review: it waits for a new translation]", s.Index+1)
 	case p.State == bitext.StateFailed:
 		fmt.Fprintf(w, "[untranslated sentence %d: %s]", s.Index+1, oneLine(p.Reason))
+		return p.Origin == bitext.OriginSource && p.Reason == reasonCyrillicEnglish
+	case p.State.Done() && strings.TrimSpace(p.EN) == "" && len(p.Src) > 0:
+		fmt.Fprintf(w, "[sentence %d has no English: a review left it without]", s.Index+1)
+	case p.State.Done():
+		writeOneLine(w, p.EN)
 	default:
 		fmt.Fprintf(w, "[sentence %d not translated yet]", s.Index+1)
 	}
@@ -235,7 +247,7 @@ func joinNotes(notes ...string) string {
 // writePairs writes NAME.pairs.json (head, with the pairs in its "pairs"
 // field, exactly as json.MarshalIndent would write it) and NAME.pairs.tsv,
 // one pair at a time.
-func (j *Job) writePairs(base string, head PairsFile, pairs iter.Seq[Pair]) ([]string, error) {
+func (j *Job) writePairs(base string, head PairsFile, pairs iter.Seq[bitext.Pair]) ([]string, error) {
 	jsonPath := filepath.Join(j.Config.OutDir, base+".pairs.json")
 	tsvPath := filepath.Join(j.Config.OutDir, base+".pairs.tsv")
 	jf, err := createAtomic(jsonPath)
@@ -275,7 +287,7 @@ func (j *Job) writePairs(base string, head PairsFile, pairs iter.Seq[Pair]) ([]s
 // writePairsTo writes the pairs file as JSON to jw and as TSV to tw. The
 // JSON is what json.MarshalIndent(head with the pairs, "", "  ") gives,
 // built pair by pair.
-func writePairsTo(jw, tw *bufio.Writer, head PairsFile, pairs iter.Seq[Pair]) error {
+func writePairsTo(jw, tw *bufio.Writer, head PairsFile, pairs iter.Seq[bitext.Pair]) error {
 	head.Pairs = nil
 	top, err := json.MarshalIndent(struct {
 		Document string `json:"document"`
@@ -287,10 +299,10 @@ func writePairsTo(jw, tw *bufio.Writer, head PairsFile, pairs iter.Seq[Pair]) er
 	}
 	jw.Write(top[:len(top)-2]) // without "\n}"
 	jw.WriteString(",\n  \"pairs\": ")
-	tw.WriteString("bead\tconfidence\tstate\tru\ten\tviolations\n")
+	tw.WriteString("id\tbead\tconfidence\tstate\tstatus\tru\ten\tviolations\n")
 	n := 0
 	for p := range pairs {
-		b, err := json.MarshalIndent(p, "    ", "  ")
+		b, err := json.MarshalIndent(FilePair{Bead: p.Bead(), Pair: p}, "    ", "  ")
 		if err != nil {
 			return err
 		}
@@ -311,7 +323,8 @@ func writePairsTo(jw, tw *bufio.Writer, head PairsFile, pairs iter.Seq[Pair]) er
 		if p.State == bitext.StateFailed {
 			en = "[untranslated: " + p.Reason + "]"
 		}
-		if _, err := fmt.Fprintf(tw, "%s\t%.3f\t%s\t%s\t%s\t%s\n", p.Bead, p.Confidence, p.State, tsvField(p.RU), tsvField(en), tsvField(strings.Join(vs, "; "))); err != nil {
+		if _, err := fmt.Fprintf(tw, "%d\t%s\t%.3f\t%s\t%s\t%s\t%s\t%s\n", p.ID, p.Bead(), p.Confidence, p.State, p.Status,
+			tsvField(p.RU), tsvField(en), tsvField(strings.Join(vs, "; "))); err != nil {
 			return err
 		}
 	}

@@ -257,7 +257,8 @@ func (r *Reviewer) statusChange(p bitext.Pair, st bitext.Status) store.PairChang
 	n := p
 	n.Status, n.ReviewedBy, n.ReviewedAt = st, r.Who, r.now()
 	n.Version++
-	return store.PairChange{Doc: p.Doc, Action: strings.TrimSuffix(string(st), "d"), Who: r.Who, Before: []bitext.Pair{p}, After: []bitext.Pair{n}}
+	action := map[bitext.Status]string{bitext.StatusApproved: "approve", bitext.StatusRejected: "reject", bitext.StatusDraft: "reopen"}[st]
+	return store.PairChange{Doc: p.Doc, Action: action, Who: r.Who, Before: []bitext.Pair{p}, After: []bitext.Pair{n}}
 }
 
 // ApproveAbove approves every draft pair of a document whose confidence is

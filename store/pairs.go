@@ -21,6 +21,17 @@ import (
 // *PairConflict with the pairs as they are now.
 var ErrPairConflict = errors.New("conflict: the pair was changed by someone else")
 
+// ErrReviewedElsewhere is returned when a document's pairs were reviewed
+// against one English and a run makes pairs against another.
+var ErrReviewedElsewhere = errors.New("the document was reviewed against another English")
+
+func describeEnglish(en int64) string {
+	if en == 0 {
+		return "bitext's own translation"
+	}
+	return fmt.Sprintf("English document %d", en)
+}
+
 // PairConflict says which pair changed under a change and how it is now.
 type PairConflict struct {
 	Want    bitext.Pair  // the pair as the change saw it
@@ -213,7 +224,14 @@ func (db *DB) SyncPairs(ctx context.Context, doc, en int64, expect, fresh []bite
 		}
 		if len(stored) > 0 && stored[0].EnDoc != en {
 			// The document was paired with another English (or
-			// translated after being paired): the pairs start again.
+			// translated after being paired): the pairs start again,
+			// unless people reviewed them.
+			for k := range stored {
+				if stored[k].Human() {
+					return fmt.Errorf("%w: its pairs with %s were reviewed (pair %d); they would be lost: review it with that English, or remove the reviewed pairs' changes first",
+						ErrReviewedElsewhere, describeEnglish(stored[k].EnDoc), stored[k].ID)
+				}
+			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM pairs WHERE doc_id = ?`, doc); err != nil {
 				return err
 			}

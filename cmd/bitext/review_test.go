@@ -161,4 +161,3 @@ func TestReviewSurvivesRerunsAndFeedsMemory(t *testing.T) {
 		t.Fatalf("history:\n%s", hist)
 	}
 }
-

@@ -207,7 +207,7 @@ func TestRunPairFlag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lines := strings.Split(strings.TrimSpace(string(tsv)), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[1], "[0]:[0]") {
+	if lines := strings.Split(strings.TrimSpace(string(tsv)), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[1], "1\t[0]:[0]\t") {
 		t.Errorf("pairs.tsv:\n%s", tsv)
 	}
 }
