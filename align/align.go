@@ -37,6 +37,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/bitext/bitext"
 )
 
 // Bead is one unit of an alignment: source and target sentence indices
@@ -284,4 +289,40 @@ func seq(from, to int) []int {
 		s = append(s, k)
 	}
 	return s
+}
+
+// Pairs turns beads into the pairs of a human translation: the sentences
+// of each side joined (src, tgt) and, when mt is not nil, our translation
+// of the Russian ones beside them; the confidence rounded to three places.
+// The caller numbers the documents and checks the glossary.
+func Pairs(beads []Bead, src, tgt, mt []string) []bitext.Pair {
+	out := make([]bitext.Pair, len(beads))
+	for k, b := range beads {
+		p := bitext.Pair{Index: k, Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Confidence: math.Round(b.Confidence*1000) / 1000,
+			State: bitext.StateHuman, Origin: bitext.OriginHuman, Status: bitext.StatusDraft,
+			RU: joinLines(src, b.Src), EN: joinLines(tgt, b.Tgt)}
+		if mt != nil {
+			p.MT = joinLines(mt, b.Src)
+		}
+		out[k] = p
+	}
+	return out
+}
+
+func nonNil(x []int) []int {
+	if x == nil {
+		return []int{}
+	}
+	return slices.Clone(x)
+}
+
+// joinLines joins the sentences ix of ss, each folded onto one line.
+func joinLines(ss []string, ix []int) string {
+	parts := make([]string, 0, len(ix))
+	for _, x := range ix {
+		if x >= 0 && x < len(ss) {
+			parts = append(parts, strings.Join(strings.Fields(ss[x]), " "))
+		}
+	}
+	return strings.Join(parts, " ")
 }

@@ -213,10 +213,6 @@ func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
 		dr.Action, dr.Error = ActFailed, fmt.Sprintf("align %s with %s: %v", ru.Path, en.Path, err)
 		return *dr
 	}
-	if err := j.saveAlignment(ctx, ru.DocID, en.DocID, beads, mt != nil); err != nil {
-		dr.Action, dr.Error = ActFailed, fmt.Sprintf("store the alignment of %s with %s: %v", ru.Path, en.Path, err)
-		return *dr
-	}
 	pairs, err := j.storePairs(ctx, ru.DocID, en.DocID, j.humanPairs(sides, beads))
 	if err != nil {
 		dr.Action, dr.Error = ActFailed, fmt.Sprintf("store the pairs of %s with %s: %v", ru.Path, en.Path, err)

@@ -36,8 +36,6 @@ type JobStore interface {
 	SetConfidences(ctx context.Context, conf []store.SentenceConfidence) error
 	// SetTranslationOf records that doc is the translation of orig.
 	SetTranslationOf(ctx context.Context, doc, orig int64) error
-	// SaveAlignment stores the alignment of two documents.
-	SaveAlignment(ctx context.Context, srcDoc, tgtDoc int64, method string, beads []store.AlignedBead) (int64, error)
 
 	// Pairs returns a document's stored pairs in order.
 	Pairs(ctx context.Context, doc int64) ([]bitext.Pair, error)

@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"strings"
 
 	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/align"
@@ -66,16 +65,6 @@ func (j *Job) alignTranslation(ctx context.Context, w *docWork) (*alignment, err
 		}
 	}
 	return al, nil
-}
-
-// count counts the document's pairs and the doubtful ones in dr.
-func (al *alignment) count(dr *DocReport, segs []store.Segment) {
-	dr.Pairs = len(segs)
-	for i := range segs {
-		if al.conf[i] < LowConfidence && segs[i].State != bitext.StateFailed {
-			dr.LowConf++
-		}
-	}
 }
 
 // beadSides formats a bead of the check with the sentence numbers of the
@@ -165,16 +154,9 @@ func (j *Job) alignSides(ctx context.Context, t pairTexts) ([]align.Bead, error)
 // humanPairs is the pairs of an aligned human translation, each verified
 // against the glossary (verifyPair).
 func (j *Job) humanPairs(t pairTexts, beads []align.Bead) []bitext.Pair {
-	out := make([]bitext.Pair, 0, len(beads))
-	for k, b := range beads {
-		p := bitext.Pair{Index: k, Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Confidence: round3(b.Confidence),
-			State: bitext.StateHuman, Origin: bitext.OriginHuman, Status: bitext.StatusDraft}
-		p.RU, p.EN = joinSents(t.ru, b.Src), joinSents(t.en, b.Tgt)
-		if t.mt != nil {
-			p.MT = joinSents(t.mt, b.Src)
-		}
-		j.verifyPair(&p)
-		out = append(out, p)
+	out := align.Pairs(beads, t.ru, t.en, t.mt)
+	for k := range out {
+		j.verifyPair(&out[k])
 	}
 	return out
 }
@@ -205,22 +187,6 @@ func machineLines(doc *bitext.Document, src []bitext.Sentence, segs []store.Segm
 		}
 	}
 	return mt, missing, have
-}
-
-func nonNil(x []int) []int {
-	if x == nil {
-		return []int{}
-	}
-	return x
-}
-
-// joinSents joins the sentences ix of ss, each on one line.
-func joinSents(ss []string, ix []int) string {
-	parts := make([]string, len(ix))
-	for i, x := range ix {
-		parts[i] = oneLine(ss[x])
-	}
-	return strings.Join(parts, " ")
 }
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }

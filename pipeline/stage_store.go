@@ -1,7 +1,7 @@
 package pipeline
 
 // The store stage: what the aligner found goes into the database (the
-// confidences of a translation's sentences, the alignment of a pair), and a
+// confidences of a translation's sentences, every document's pairs), and a
 // document whose replies could not all be stored is read back as the
 // database has it. The segments themselves are stored as they are planned
 // and translated (stage_plan.go, stage_translate.go).
@@ -13,7 +13,6 @@ import (
 
 	"github.com/bitext/bitext"
 
-	"github.com/bitext/bitext/align"
 	"github.com/bitext/bitext/store"
 )
 
@@ -44,21 +43,6 @@ func (j *Job) storeConfidences(ctx context.Context, w *docWork, al *alignment) <
 		done <- nil
 	}()
 	return done
-}
-
-// saveAlignment stores the alignment of a pair; withMT says whether our
-// translation of the Russian took part.
-func (j *Job) saveAlignment(ctx context.Context, ruID, enID int64, beads []align.Bead, withMT bool) error {
-	stored := make([]store.AlignedBead, len(beads))
-	for i, b := range beads {
-		stored[i] = store.AlignedBead{Src: nonNil(b.Src), Tgt: nonNil(b.Tgt), Score: b.Score, Confidence: b.Confidence}
-	}
-	method := "length+anchors+glossary"
-	if withMT {
-		method = "mt+" + method
-	}
-	_, err := j.Store.SaveAlignment(ctx, ruID, enID, method, stored)
-	return err
 }
 
 // reloadIfUnsaved waits for the replies' commits; when some could not be

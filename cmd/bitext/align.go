@@ -12,7 +12,7 @@ import (
 
 	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/align"
-	"github.com/bitext/bitext/store"
+	"github.com/bitext/bitext/pipeline"
 )
 
 // alignFlags are the aligner settings shared by align and eval align.
@@ -199,16 +199,6 @@ func (c *AlignCmd) embed(app *App, src, tgt []string, opts *align.Options) error
 	return nil
 }
 
-// pairRow is one printed pair of the raw mode.
-type pairRow struct {
-	Bead       string  `json:"bead"`
-	Src        []int   `json:"src"`
-	Tgt        []int   `json:"tgt"`
-	Confidence float64 `json:"confidence"`
-	Russian    string  `json:"ru"`
-	English    string  `json:"en"`
-}
-
 func (c *AlignCmd) runRaw(app *App, opts align.Options) error {
 	an, err := c.analyzer(app)
 	if err != nil {
@@ -225,60 +215,57 @@ func (c *AlignCmd) runRaw(app *App, opts align.Options) error {
 	docs[1].Kind = bitext.Translation
 	src, tgt := texts(docs[0].Sentences()), texts(docs[1].Sentences())
 	app.Log.Debug("aligning", "source", docs[0].String(), "target", docs[1].String())
-	beads, withMT, err := c.alignTexts(app, src, tgt, opts)
+	beads, _, err := c.alignTexts(app, src, tgt, opts)
 	if err != nil {
 		return err
 	}
+	pairs := align.Pairs(beads, src, tgt, nil)
 	if c.Save {
-		if err := saveAlignment(app, docs[0], docs[1], withMT, beads); err != nil {
+		if pairs, err = savePairs(app, docs[0], docs[1], pairs); err != nil {
 			return err
 		}
 	}
 	enc := json.NewEncoder(app.Stdout)
-	for _, b := range beads {
-		row := pairRow{Bead: align.FormatBead(b), Src: b.Src, Tgt: b.Tgt, Confidence: b.Confidence,
-			Russian: join(src, b.Src), English: join(tgt, b.Tgt)}
+	for _, p := range pairs {
 		if c.JSON {
-			if err := enc.Encode(row); err != nil {
+			if err := enc.Encode(pipeline.FilePair{Bead: p.Bead(), Pair: p}); err != nil {
 				return err
 			}
 			continue
 		}
-		if _, err := fmt.Fprintf(app.Stdout, "%s\t%.3f\t%s\t%s\n", row.Bead, row.Confidence, tsvField(row.Russian), tsvField(row.English)); err != nil {
+		if _, err := fmt.Fprintf(app.Stdout, "%s\t%.3f\t%s\t%s\n", p.Bead(), p.Confidence, tsvField(p.RU), tsvField(p.EN)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func saveAlignment(app *App, src, tgt *bitext.Document, withMT bool, beads []align.Bead) error {
+// savePairs stores both documents and their pairs (pairs people
+// reviewed stay as they are) and returns the pairs as stored, with ids.
+func savePairs(app *App, src, tgt *bitext.Document, pairs []bitext.Pair) ([]bitext.Pair, error) {
 	db, err := openStore(app)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer db.Close()
 	for _, d := range []*bitext.Document{src, tgt} {
 		if _, err := db.SaveDocument(app.Ctx, d); err != nil {
-			return fmt.Errorf("store %s: %w", d.Path, err)
+			return nil, fmt.Errorf("store %s: %w", d.Path, err)
 		}
 	}
 	if err := db.SetTranslationOf(app.Ctx, tgt.ID, src.ID); err != nil {
-		return fmt.Errorf("store %s: %w", tgt.Path, err)
+		return nil, fmt.Errorf("store %s: %w", tgt.Path, err)
 	}
-	method := "length+anchors"
-	if withMT {
-		method = "mt+length+anchors"
-	}
-	stored := make([]store.AlignedBead, len(beads))
-	for k, b := range beads {
-		stored[k] = store.AlignedBead{Src: b.Src, Tgt: b.Tgt, Score: b.Score, Confidence: b.Confidence}
-	}
-	id, err := db.SaveAlignment(app.Ctx, src.ID, tgt.ID, method, stored)
+	expect, err := db.Pairs(app.Ctx, src.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	app.Log.Info("alignment stored", "id", id, "source_doc", src.ID, "target_doc", tgt.ID, "beads", len(beads))
-	return nil
+	stored, err := db.SyncPairs(app.Ctx, src.ID, tgt.ID, expect, pairs, nil)
+	if err != nil {
+		return nil, err
+	}
+	app.Log.Info("pairs stored: review them with 'bitext pairs list'", "source_doc", src.ID, "target_doc", tgt.ID, "pairs", len(stored))
+	return stored, nil
 }
 
 func texts(ss []bitext.Sentence) []string {
@@ -287,14 +274,6 @@ func texts(ss []bitext.Sentence) []string {
 		out[k] = s.Text
 	}
 	return out
-}
-
-func join(lines []string, ids []int) string {
-	parts := make([]string, len(ids))
-	for k, id := range ids {
-		parts[k] = lines[id]
-	}
-	return strings.Join(parts, " ")
 }
 
 // tsvField keeps a value on one TSV field: tabs and line breaks become spaces.

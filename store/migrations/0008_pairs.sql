@@ -79,3 +79,8 @@ ALTER TABLE documents ADD COLUMN run_id INTEGER;
 -- The review column of segments was never used: review status lives with
 -- the pairs.
 ALTER TABLE segments DROP COLUMN review;
+
+-- The pairs replace the alignment tables: one place for aligned pairs.
+DROP TABLE bead_sentences;
+DROP TABLE beads;
+DROP TABLE alignments;
