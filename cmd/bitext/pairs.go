@@ -371,20 +371,29 @@ Examples:
 
 // Run edits.
 func (c *PairsEditCmd) Run(app *App) error {
-	ids, err := parseIDs([]string{c.ID})
+	return c.apply(app, []string{c.ID}, func(r *review.Reviewer, doc int64, ids []int64) ([]bitext.Pair, error) {
+		p, err := r.Edit(app.Ctx, doc, ids[0], c.EN, c.Version)
+		return []bitext.Pair{p}, err
+	})
+}
+
+// apply runs one review operation on the pairs named by args and prints
+// what it left.
+func (f *reviewFlags) apply(app *App, args []string, op func(r *review.Reviewer, doc int64, ids []int64) ([]bitext.Pair, error)) error {
+	ids, err := parseIDs(args)
 	if err != nil {
 		return err
 	}
-	r, doc, done, err := c.reviewer(app)
+	r, doc, done, err := f.reviewer(app)
 	if err != nil {
 		return err
 	}
 	defer done()
-	p, err := r.Edit(app.Ctx, doc, ids[0], c.EN, c.Version)
+	ps, err := op(r, doc, ids)
 	if err != nil {
 		return reviewError(err)
 	}
-	return c.show(app, p)
+	return f.show(app, ps...)
 }
 
 func (f *reviewFlags) show(app *App, ps ...bitext.Pair) error {
@@ -414,20 +423,10 @@ func (c *PairsMergeCmd) Help() string {
 
 // Run merges.
 func (c *PairsMergeCmd) Run(app *App) error {
-	ids, err := parseIDs([]string{c.A, c.B})
-	if err != nil {
-		return err
-	}
-	r, doc, done, err := c.reviewer(app)
-	if err != nil {
-		return err
-	}
-	defer done()
-	p, err := r.Merge(app.Ctx, doc, ids[0], ids[1])
-	if err != nil {
-		return reviewError(err)
-	}
-	return c.show(app, p)
+	return c.apply(app, []string{c.A, c.B}, func(r *review.Reviewer, doc int64, ids []int64) ([]bitext.Pair, error) {
+		p, err := r.Merge(app.Ctx, doc, ids[0], ids[1])
+		return []bitext.Pair{p}, err
+	})
 }
 
 // PairsSplitCmd splits a pair.
@@ -450,20 +449,9 @@ Examples:
 
 // Run splits.
 func (c *PairsSplitCmd) Run(app *App) error {
-	ids, err := parseIDs([]string{c.ID})
-	if err != nil {
-		return err
-	}
-	r, doc, done, err := c.reviewer(app)
-	if err != nil {
-		return err
-	}
-	defer done()
-	ps, err := r.Split(app.Ctx, doc, ids[0], c.RU, c.EN)
-	if err != nil {
-		return reviewError(err)
-	}
-	return c.show(app, ps...)
+	return c.apply(app, []string{c.ID}, func(r *review.Reviewer, doc int64, ids []int64) ([]bitext.Pair, error) {
+		return r.Split(app.Ctx, doc, ids[0], c.RU, c.EN)
+	})
 }
 
 // PairsShiftCmd moves a sentence to the neighbouring pair.
@@ -485,20 +473,9 @@ Examples:
 
 // Run shifts.
 func (c *PairsShiftCmd) Run(app *App) error {
-	ids, err := parseIDs([]string{c.ID})
-	if err != nil {
-		return err
-	}
-	r, doc, done, err := c.reviewer(app)
-	if err != nil {
-		return err
-	}
-	defer done()
-	ps, err := r.Shift(app.Ctx, doc, ids[0], review.Side(c.Side), c.Dir == "up")
-	if err != nil {
-		return reviewError(err)
-	}
-	return c.show(app, ps...)
+	return c.apply(app, []string{c.ID}, func(r *review.Reviewer, doc int64, ids []int64) ([]bitext.Pair, error) {
+		return r.Shift(app.Ctx, doc, ids[0], review.Side(c.Side), c.Dir == "up")
+	})
 }
 
 // PairsRetranslateCmd re-translates one pair.
@@ -601,20 +578,9 @@ Examples:
 
 // Run undoes.
 func (c *PairsUndoCmd) Run(app *App) error {
-	ids, err := parseIDs([]string{c.ID})
-	if err != nil {
-		return err
-	}
-	r, doc, done, err := c.reviewer(app)
-	if err != nil {
-		return err
-	}
-	defer done()
-	ps, err := r.Undo(app.Ctx, doc, ids[0])
-	if err != nil {
-		return reviewError(err)
-	}
-	return c.show(app, ps...)
+	return c.apply(app, []string{c.ID}, func(r *review.Reviewer, doc int64, ids []int64) ([]bitext.Pair, error) {
+		return r.Undo(app.Ctx, doc, ids[0])
+	})
 }
 
 // PairsHistoryCmd shows the history of a pair.

@@ -161,3 +161,95 @@ func TestReviewSurvivesRerunsAndFeedsMemory(t *testing.T) {
 		t.Fatalf("history:\n%s", hist)
 	}
 }
+
+// TestPairsCommands drives every pairs command in process: list filters,
+// merge, split, shift, undo, history, retranslate through the endpoint,
+// approve --above with its measured precision, and the errors a user
+// gets.
+func TestPairsCommands(t *testing.T) {
+	srv := fake.New(fake.Options{})
+	defer srv.Close()
+	endpointEnv(t, srv)
+	t.Setenv("BITEXT_USER", "rev")
+	dir := t.TempDir()
+	writeFile(t, dir, "note.txt", "Делегация подчеркнула важность диалога. Стороны обсудили вопросы безопасности. Следующая встреча пройдет осенью. Эксперты продолжат работу.\n")
+	db := filepath.Join(dir, "t.db")
+	out := filepath.Join(dir, "out")
+	bx := func(want int, args ...string) string {
+		t.Helper()
+		code, stdout, stderr := cli(t, "", append([]string{"--db", db}, args...)...)
+		if code != want {
+			t.Fatalf("bitext %s: exit %d, want %d\n%s\n%s", strings.Join(args, " "), code, want, stdout, stderr)
+		}
+		return stdout + stderr
+	}
+	bx(exitOK, "run", "--out", out, filepath.Join(dir, "note.txt"))
+	list := func() []bitext.Pair {
+		var ps []bitext.Pair
+		for _, l := range strings.Split(strings.TrimSpace(bx(exitOK, "pairs", "list", "note.txt", "--json")), "\n") {
+			var p bitext.Pair
+			if err := json.Unmarshal([]byte(l), &p); err != nil {
+				t.Fatalf("%v: %q", err, l)
+			}
+			ps = append(ps, p)
+		}
+		return ps
+	}
+	ps := list()
+	if len(ps) != 4 {
+		t.Fatalf("%d pairs", len(ps))
+	}
+	id := func(k int) string { return itoa(ps[k].ID) }
+	if got := bx(exitOK, "pairs", "list", "note.txt", "--below", "0"); !strings.Contains(got, "0 of 4 pairs") {
+		t.Errorf("--below 0:\n%s", got)
+	}
+	if got := bx(exitOK, "pairs", "merge", "note.txt", id(1), id(2)); !strings.Contains(got, "[1, 2]:[1, 2]") {
+		t.Errorf("merge:\n%s", got)
+	}
+	if got := bx(exitOK, "pairs", "split", "note.txt", id(1), "--ru", "1", "--en", "1"); !strings.Contains(got, "[1]:[1]") || !strings.Contains(got, "[2]:[2]") {
+		t.Errorf("split:\n%s", got)
+	}
+	bx(exitUsage, "pairs", "split", "note.txt", id(0), "--ru", "3", "--en", "1")
+	bx(exitUsage, "pairs", "merge", "note.txt", id(0), id(3))
+	bx(exitUsage, "pairs", "shift", "note.txt", id(0), "--side", "ru", "--to", "up")
+	if got := bx(exitOK, "pairs", "shift", "note.txt", id(0), "--side", "en", "--to", "down"); !strings.Contains(got, "[0]:[]") {
+		t.Errorf("shift:\n%s", got)
+	}
+	bx(exitOK, "pairs", "undo", "note.txt", id(0))
+	bx(exitOK, "pairs", "undo", "note.txt", id(1))
+	bx(exitOK, "pairs", "undo", "note.txt", id(1))
+	after := list()
+	for k := range after {
+		if after[k].Bead() != ps[k].Bead() || after[k].ID != ps[k].ID || after[k].EN != ps[k].EN {
+			t.Fatalf("after undoing everything pair %d is %+v, was %+v", k, after[k], ps[k])
+		}
+	}
+	bx(exitUsage, "pairs", "undo", "note.txt", id(3))
+	hist := bx(exitOK, "pairs", "history", "note.txt", id(1))
+	for _, w := range []string{"merge by rev", "split by rev", "undo by rev", "(undone by change"} {
+		if !strings.Contains(hist, w) {
+			t.Errorf("history lacks %q:\n%s", w, hist)
+		}
+	}
+	calls := srv.Calls()
+	bx(exitOK, "pairs", "reject", "note.txt", id(2))
+	if got := bx(exitOK, "pairs", "retranslate", "note.txt", id(2), "--json"); !strings.Contains(got, `"status":"draft"`) || srv.Calls() != calls+1 {
+		t.Errorf("retranslate: %d calls\n%s", srv.Calls()-calls, got)
+	}
+	got := bx(exitOK, "pairs", "approve", "note.txt", "--above", "0.5")
+	if !strings.Contains(got, "approved 4 pair(s)") || !strings.Contains(got, "were right") || !strings.Contains(got, "WMT22") {
+		t.Errorf("approve --above:\n%s", got)
+	}
+	bx(exitUsage, "pairs", "approve", "note.txt", "--above", "1.5")
+	bx(exitUsage, "pairs", "list", "nothing.txt")
+	bx(exitUsage, "pairs", "approve", "note.txt", "x12")
+	docs := bx(exitOK, "docs", "list", "--json")
+	var d struct {
+		Name   string                `json:"name"`
+		Action string                `json:"action"`
+		Status map[bitext.Status]int `json:"status"`
+	}
+	if err := json.Unmarshal([]byte(strings.Split(docs, "\n")[0]), &d); err != nil || d.Status[bitext.StatusApproved] != 4 || d.Action != "translated" {
+		t.Errorf("docs list --json: %+v %v\n%s", d, err, docs)
+	}
+}
