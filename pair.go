@@ -143,12 +143,15 @@ type Pair struct {
 	EN    string `json:"en"`
 	// MT is our own translation of the Russian beside a human English
 	// (pairs aligned with --pair-mt).
-	MT         string      `json:"mt,omitempty"`
-	Confidence float64     `json:"confidence"`
-	State      State       `json:"state"`
-	Origin     Origin      `json:"origin"`
-	Status     Status      `json:"status"`
-	Edited     bool        `json:"edited,omitempty"` // a person changed the English
+	MT         string  `json:"mt,omitempty"`
+	Confidence float64 `json:"confidence"`
+	State      State   `json:"state"`
+	Origin     Origin  `json:"origin"`
+	Status     Status  `json:"status"`
+	Edited     bool    `json:"edited,omitempty"` // a person changed the English
+	// Reviewed says a person acted on the pair (edited, approved, rejected,
+	// merged, split, shifted or re-translated it): runs keep it as it is.
+	Reviewed   bool        `json:"reviewed,omitempty"`
 	Violations []Violation `json:"violations,omitempty"`
 	// Terms are the ids of the glossary entries found in the Russian.
 	Terms      []string `json:"terms,omitempty"`
@@ -162,7 +165,9 @@ type Pair struct {
 
 // Human reports whether people have worked on the pair: a run never
 // replaces it.
-func (p *Pair) Human() bool { return p.Edited || (p.Status != StatusDraft && p.Status != "") }
+func (p *Pair) Human() bool {
+	return p.Reviewed || p.Edited || (p.Status != StatusDraft && p.Status != "")
+}
 
 // Bead names the sentences of the pair: "[3, 4]:[3]".
 func (p *Pair) Bead() string { return FormatBead(p.Src, p.Tgt) }
@@ -241,6 +246,26 @@ func CheckPairs(pairs []Pair, nSrc, nTgt int) error {
 	return nil
 }
 
+// SideTexts gives the text of one sentence of each side by index, for
+// pairs cut down to single sentences; a nil function gives "".
+type SideTexts struct {
+	RU, EN func(i int) string
+}
+
+func (t SideTexts) ru(i int) string {
+	if t.RU == nil {
+		return ""
+	}
+	return t.RU(i)
+}
+
+func (t SideTexts) en(i int) string {
+	if t.EN == nil {
+		return ""
+	}
+	return t.EN(i)
+}
+
 // KeepHuman merges the pairs a new run made (fresh) with the pairs stored
 // for the document: every stored pair people worked on (Human) is kept as
 // it is, fresh pairs that share no sentence with them fill the rest, and
@@ -248,7 +273,7 @@ func CheckPairs(pairs []Pair, nSrc, nTgt int) error {
 // covered by it become pairs of their own (one side empty), so that every
 // sentence stays in exactly one pair. Both lists must be in order; the
 // result is numbered anew.
-func KeepHuman(stored, fresh []Pair) []Pair {
+func KeepHuman(stored, fresh []Pair, texts SideTexts) []Pair {
 	var human []Pair
 	srcTaken, tgtTaken := map[int]bool{}, map[int]bool{}
 	for _, p := range stored {
@@ -280,48 +305,114 @@ func KeepHuman(stored, fresh []Pair) []Pair {
 		}
 		for _, s := range p.Src {
 			if !srcTaken[s] {
-				rest = append(rest, Pair{Doc: p.Doc, EnDoc: p.EnDoc, Src: []int{s}, Tgt: []int{}, State: p.State, Origin: p.Origin, Status: StatusDraft,
+				rest = append(rest, Pair{Doc: p.Doc, EnDoc: p.EnDoc, Src: []int{s}, Tgt: []int{}, RU: texts.ru(s), State: p.State, Origin: p.Origin, Status: StatusDraft,
 					Note: "left without English after a reviewed neighbour took the rest of its pair: check it"})
 			}
 		}
 		for _, t := range p.Tgt {
 			if !tgtTaken[t] {
-				rest = append(rest, Pair{Doc: p.Doc, EnDoc: p.EnDoc, Src: []int{}, Tgt: []int{t}, State: p.State, Origin: p.Origin, Status: StatusDraft,
+				rest = append(rest, Pair{Doc: p.Doc, EnDoc: p.EnDoc, Src: []int{}, Tgt: []int{t}, EN: texts.en(t), State: p.State, Origin: p.Origin, Status: StatusDraft,
 					Note: "left without Russian after a reviewed neighbour took the rest of its pair: check it"})
 			}
 		}
 	}
-	out := make([]Pair, 0, len(human)+len(rest))
-	i, j := 0, 0
-	for i < len(human) || j < len(rest) {
-		switch {
-		case j == len(rest):
-			out = append(out, human[i])
-			i++
-		case i == len(human):
-			out = append(out, rest[j])
-			j++
-		case before(&rest[j], &human[i]):
-			out = append(out, rest[j])
-			j++
-		default:
-			out = append(out, human[i])
-			i++
-		}
-	}
-	return renumber(out)
+	return renumber(interleave(human, rest, texts))
 }
 
-// before reports whether p comes before q: compared by their Russian
-// sentences when both have some, by their English ones otherwise.
-func before(p, q *Pair) bool {
-	if len(p.Src) > 0 && len(q.Src) > 0 {
-		return p.Src[0] < q.Src[0]
+// interleave puts the kept pairs and the rest in one order in which both
+// sides' sentences come in increasing order. Both lists are in order and
+// hold disjoint sentences; a rest pair that crosses a kept one (its
+// Russian before the kept pair's, its English after) is cut into pairs of
+// one sentence, which can always take their places.
+func interleave(human, rest []Pair, texts SideTexts) []Pair {
+	out := make([]Pair, 0, len(human)+len(rest))
+	nextSrc, nextTgt := lowest(human, rest, true), lowest(human, rest, false)
+	ready := func(p *Pair) bool {
+		return (len(p.Src) == 0 || p.Src[0] == nextSrc) && (len(p.Tgt) == 0 || p.Tgt[0] == nextTgt)
 	}
-	if len(p.Tgt) > 0 && len(q.Tgt) > 0 {
-		return p.Tgt[0] < q.Tgt[0]
+	take := func(p Pair) {
+		out = append(out, p)
+		if len(p.Src) > 0 {
+			nextSrc = p.Src[len(p.Src)-1] + 1
+		}
+		if len(p.Tgt) > 0 {
+			nextTgt = p.Tgt[len(p.Tgt)-1] + 1
+		}
 	}
-	return false
+	used := make([]bool, len(rest))
+	first := 0 // the first rest pair not taken
+	for i := 0; i < len(human) || first < len(rest); {
+		if i < len(human) && ready(&human[i]) {
+			take(human[i])
+			i++
+			continue
+		}
+		k := first
+		for k < len(rest) && (used[k] || !ready(&rest[k])) {
+			k++
+		}
+		if k < len(rest) {
+			used[k] = true
+			take(rest[k])
+			for first < len(rest) && used[first] {
+				first++
+			}
+			continue
+		}
+		// Stuck: a rest pair crosses a kept one. Cut the first rest pair
+		// with more than one sentence into single sentences.
+		cut := -1
+		for k := first; k < len(rest); k++ {
+			if !used[k] && len(rest[k].Src)+len(rest[k].Tgt) > 1 {
+				cut = k
+				break
+			}
+		}
+		if cut < 0 {
+			// cannot happen with disjoint, ordered inputs; keep every
+			// pair rather than loop
+			for k := first; k < len(rest); k++ {
+				if !used[k] {
+					out = append(out, rest[k])
+				}
+			}
+			return append(out, human[i:]...)
+		}
+		parts := singles(rest[cut], texts)
+		rest = slices.Concat(rest[:cut], parts, rest[cut+1:])
+		used = slices.Concat(used[:cut], make([]bool, len(parts)), used[cut+1:])
+	}
+	return out
+}
+
+// lowest is the first sentence of a side among the pairs.
+func lowest(a, b []Pair, src bool) int {
+	low := -1
+	for _, ps := range [][]Pair{a, b} {
+		for k := range ps {
+			side := ps[k].Tgt
+			if src {
+				side = ps[k].Src
+			}
+			if len(side) > 0 && (low < 0 || side[0] < low) {
+				low = side[0]
+			}
+		}
+	}
+	return max(low, 0)
+}
+
+// singles cuts a pair into pairs of one sentence each, Russian first.
+func singles(p Pair, texts SideTexts) []Pair {
+	var out []Pair
+	const note = "cut from a pair that crossed a reviewed one: check it"
+	for _, s := range p.Src {
+		out = append(out, Pair{Doc: p.Doc, EnDoc: p.EnDoc, Src: []int{s}, Tgt: []int{}, RU: texts.ru(s), State: p.State, Origin: p.Origin, Status: StatusDraft, Note: note})
+	}
+	for _, t := range p.Tgt {
+		out = append(out, Pair{Doc: p.Doc, EnDoc: p.EnDoc, Src: []int{}, Tgt: []int{t}, EN: texts.en(t), State: p.State, Origin: p.Origin, Status: StatusDraft, Note: note})
+	}
+	return out
 }
 
 func renumber(ps []Pair) []Pair {

@@ -153,7 +153,7 @@ func (j *Job) completeTranslation(ctx context.Context, w *docWork) error {
 	if err := <-j.storeConfidences(ctx, w, al); err != nil {
 		return err
 	}
-	pairs, err := j.storePairs(ctx, w.file.DocID, 0, translationPairs(doc, w.segs, al))
+	pairs, err := j.storePairs(ctx, w.file.DocID, 0, translationPairs(doc, w.segs, al), translationTexts(doc, w.segs))
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (j *Job) alignPair(ctx context.Context, ru, en FileResult) DocReport {
 		dr.Action, dr.Error = ActFailed, fmt.Sprintf("align %s with %s: %v", ru.Path, en.Path, err)
 		return *dr
 	}
-	pairs, err := j.storePairs(ctx, ru.DocID, en.DocID, j.humanPairs(sides, beads))
+	pairs, err := j.storePairs(ctx, ru.DocID, en.DocID, j.humanPairs(sides, beads), bitext.SideTexts{RU: lineTexts(sides.ru), EN: lineTexts(sides.en)})
 	if err != nil {
 		dr.Action, dr.Error = ActFailed, fmt.Sprintf("store the pairs of %s with %s: %v", ru.Path, en.Path, err)
 		return *dr

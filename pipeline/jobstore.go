@@ -41,7 +41,7 @@ type JobStore interface {
 	Pairs(ctx context.Context, doc int64) ([]bitext.Pair, error)
 	// SyncPairs stores the pairs a run made, keeping those people worked
 	// on (see store.DB.SyncPairs).
-	SyncPairs(ctx context.Context, doc, en int64, expect, fresh []bitext.Pair, recheck func(*bitext.Pair)) ([]bitext.Pair, error)
+	SyncPairs(ctx context.Context, sy store.PairSync) ([]bitext.Pair, error)
 	// FindHumanMemory returns the approved translations of sentences.
 	FindHumanMemory(ctx context.Context, sources []string) (map[string]store.HumanMemory, error)
 	// CountHumanMemoryHits notes that approved translations were served.

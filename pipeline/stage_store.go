@@ -68,17 +68,44 @@ func (j *Job) reloadIfUnsaved(ctx context.Context, w *docWork) (reloaded bool, e
 // glossary findings brought up to date; the others take the run's. A
 // reviewer's change in the meantime makes it start again from what is
 // stored. It returns the document's pairs as stored.
-func (j *Job) storePairs(ctx context.Context, doc, en int64, fresh []bitext.Pair) ([]bitext.Pair, error) {
+func (j *Job) storePairs(ctx context.Context, doc, en int64, fresh []bitext.Pair, texts bitext.SideTexts) ([]bitext.Pair, error) {
 	var err error
 	for range 5 {
 		var expect, stored []bitext.Pair
 		if expect, err = j.Store.Pairs(ctx, doc); err != nil {
 			return nil, err
 		}
-		stored, err = j.Store.SyncPairs(ctx, doc, en, expect, fresh, j.verifyPair)
+		stored, err = j.Store.SyncPairs(ctx, store.PairSync{Doc: doc, En: en, Expect: expect, Fresh: fresh, Recheck: j.verifyPair, Texts: texts})
 		if !errors.Is(err, store.ErrPairConflict) {
 			return stored, err
 		}
 	}
 	return nil, fmt.Errorf("reviewers kept changing the pairs while they were stored: %w; run again", err)
+}
+
+// lineTexts gives sentences by index from a list.
+func lineTexts(ss []string) func(int) string {
+	return func(i int) string {
+		if i < 0 || i >= len(ss) {
+			return ""
+		}
+		return ss[i]
+	}
+}
+
+// translationTexts gives a translated document's Russian sentences and
+// their English (the segments' translations) by sentence index.
+func translationTexts(doc *bitext.Document, segs []store.Segment) bitext.SideTexts {
+	sents := doc.Sentences()
+	ru := make([]string, len(sents))
+	en := make([]string, len(sents))
+	for i, s := range sents {
+		ru[i] = s.Text
+	}
+	for i := range segs {
+		if s := &segs[i]; s.Done() && s.Idx >= 0 && s.Idx < len(en) {
+			en[s.Idx] = s.Target
+		}
+	}
+	return bitext.SideTexts{RU: lineTexts(ru), EN: lineTexts(en)}
 }

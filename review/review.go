@@ -182,7 +182,7 @@ func (r *Reviewer) Edit(ctx context.Context, doc, id int64, en string, version i
 		return p, fmt.Errorf("%w: the new English holds Cyrillic letters; English only", ErrInvalid)
 	}
 	n := p
-	n.EN, n.Edited, n.State, n.Origin, n.Status = en, true, bitext.StateHuman, bitext.OriginHuman, bitext.StatusDraft
+	n.EN, n.Edited, n.Reviewed, n.State, n.Origin, n.Status = en, true, true, bitext.StateHuman, bitext.OriginHuman, bitext.StatusDraft
 	n.ReviewedBy, n.ReviewedAt, n.Reason, n.Note = "", "", "", ""
 	n.Version++
 	r.recheck(&n)
@@ -255,7 +255,7 @@ func (r *Reviewer) statusRefused(p *bitext.Pair, st bitext.Status) string {
 
 func (r *Reviewer) statusChange(p bitext.Pair, st bitext.Status) store.PairChange {
 	n := p
-	n.Status, n.ReviewedBy, n.ReviewedAt = st, r.Who, r.now()
+	n.Status, n.ReviewedBy, n.ReviewedAt, n.Reviewed = st, r.Who, r.now(), true
 	n.Version++
 	action := map[bitext.Status]string{bitext.StatusApproved: "approve", bitext.StatusRejected: "reject", bitext.StatusDraft: "reopen"}[st]
 	return store.PairChange{Doc: p.Doc, Action: action, Who: r.Who, Before: []bitext.Pair{p}, After: []bitext.Pair{n}}
@@ -388,12 +388,9 @@ func (r *Reviewer) rebuilt(p bitext.Pair, src, tgt []int, ru, en []string) bitex
 	n := p
 	n.Src, n.Tgt = append([]int{}, src...), append([]int{}, tgt...)
 	n.RU, n.EN = join(ru), join(en)
-	n.Status, n.ReviewedBy, n.ReviewedAt, n.Note = bitext.StatusDraft, "", "", ""
+	n.Status, n.ReviewedBy, n.ReviewedAt, n.Note, n.Reviewed = bitext.StatusDraft, "", "", "", true
 	if p.MT != "" {
 		n.MT = "" // the machine translation of the other cut is not known
-	}
-	if n.EN == "" && n.State.Done() && n.State != bitext.StateHuman {
-		n.State = bitext.StatePending
 	}
 	r.recheck(&n)
 	return n
@@ -590,7 +587,7 @@ func (r *Reviewer) Retranslate(ctx context.Context, doc, id int64) (bitext.Pair,
 	n := p
 	n.EN, n.State, n.Origin, n.Reason = join([]string{t.EN}), t.State, bitext.OriginModel, ""
 	n.Violations, n.Terms = t.Violations, t.Terms
-	n.Edited, n.Status, n.ReviewedBy, n.ReviewedAt, n.Note = false, bitext.StatusDraft, "", "", ""
+	n.Edited, n.Reviewed, n.Status, n.ReviewedBy, n.ReviewedAt, n.Note = false, true, bitext.StatusDraft, "", "", ""
 	n.Version++
 	if r.Glossary != nil {
 		r.recheck(&n)

@@ -62,7 +62,7 @@ func newFixture(t *testing.T, n int) *fixture {
 		fresh = append(fresh, bitext.Pair{Src: []int{i}, Tgt: []int{i}, RU: rs[i], EN: es[i], Confidence: 0.9,
 			State: bitext.StateHuman, Origin: bitext.OriginHuman})
 	}
-	if _, err := db.SyncPairs(ctx, f.ru.ID, f.en.ID, nil, fresh, nil); err != nil {
+	if _, err := db.SyncPairs(ctx, store.PairSync{Doc: f.ru.ID, En: f.en.ID, Fresh: fresh}); err != nil {
 		t.Fatal(err)
 	}
 	f.r = &Reviewer{Store: db, Who: "alice"}

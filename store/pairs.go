@@ -63,6 +63,7 @@ type pairRow struct {
 	Origin     bitext.Origin `db:"origin"`
 	Status     bitext.Status `db:"status"`
 	Edited     bool          `db:"edited"`
+	Reviewed   bool          `db:"reviewed"`
 	Violations string        `db:"violations"`
 	Terms      string        `db:"terms"`
 	Reason     string        `db:"reason"`
@@ -73,12 +74,12 @@ type pairRow struct {
 	UpdatedAt  string        `db:"updated_at"`
 }
 
-const pairColumns = `id, doc_id, en_doc, idx, src, tgt, ru, en, mt, confidence, state, origin, status, edited,
+const pairColumns = `id, doc_id, en_doc, idx, src, tgt, ru, en, mt, confidence, state, origin, status, edited, reviewed,
 	violations, terms, reason, note, version, reviewed_by, reviewed_at, updated_at`
 
 func (r *pairRow) pair() (bitext.Pair, error) {
 	p := bitext.Pair{ID: r.ID, Doc: r.Doc, EnDoc: r.EnDoc.Int64, Index: r.Idx, RU: r.RU, EN: r.EN, MT: r.MT,
-		Confidence: r.Confidence, State: r.State, Origin: r.Origin, Status: r.Status, Edited: r.Edited,
+		Confidence: r.Confidence, State: r.State, Origin: r.Origin, Status: r.Status, Edited: r.Edited, Reviewed: r.Reviewed,
 		Reason: r.Reason, Note: r.Note, Version: r.Version, ReviewedBy: r.ReviewedBy, ReviewedAt: r.ReviewedAt, UpdatedAt: r.UpdatedAt}
 	for _, f := range []struct {
 		name, raw string
@@ -175,10 +176,10 @@ func insertPair(ctx context.Context, tx *sqlx.Tx, p *bitext.Pair) error {
 		p.Version = 1
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO pairs (id, doc_id, en_doc, idx, src, tgt, ru, en, mt, confidence, state, origin,
-		status, edited, violations, terms, reason, note, version, reviewed_by, reviewed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		status, edited, reviewed, violations, terms, reason, note, version, reviewed_by, reviewed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, p.Doc, enDoc, p.Index, jsonOf(p.Src, "[]"), jsonOf(p.Tgt, "[]"), p.RU, p.EN, p.MT, clamp01(p.Confidence), p.State, p.Origin,
-		p.Status, p.Edited, jsonOf(p.Violations, "[]"), jsonOf(p.Terms, "[]"), p.Reason, p.Note, p.Version, p.ReviewedBy, p.ReviewedAt)
+		p.Status, p.Edited, p.Reviewed, jsonOf(p.Violations, "[]"), jsonOf(p.Terms, "[]"), p.Reason, p.Note, p.Version, p.ReviewedBy, p.ReviewedAt)
 	if err != nil {
 		return fmt.Errorf("store pair %s: %w", p.Bead(), err)
 	}
@@ -191,10 +192,10 @@ func insertPair(ctx context.Context, tx *sqlx.Tx, p *bitext.Pair) error {
 // updatePair rewrites a stored pair (same id) with p.
 func updatePair(ctx context.Context, tx *sqlx.Tx, p *bitext.Pair) error {
 	_, err := tx.ExecContext(ctx, `UPDATE pairs SET idx = ?, src = ?, tgt = ?, ru = ?, en = ?, mt = ?, confidence = ?, state = ?,
-		origin = ?, status = ?, edited = ?, violations = ?, terms = ?, reason = ?, note = ?, version = ?, reviewed_by = ?,
+		origin = ?, status = ?, edited = ?, reviewed = ?, violations = ?, terms = ?, reason = ?, note = ?, version = ?, reviewed_by = ?,
 		reviewed_at = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
 		p.Index, jsonOf(p.Src, "[]"), jsonOf(p.Tgt, "[]"), p.RU, p.EN, p.MT, clamp01(p.Confidence), p.State, p.Origin, p.Status,
-		p.Edited, jsonOf(p.Violations, "[]"), jsonOf(p.Terms, "[]"), p.Reason, p.Note, p.Version, p.ReviewedBy, p.ReviewedAt, p.ID)
+		p.Edited, p.Reviewed, jsonOf(p.Violations, "[]"), jsonOf(p.Terms, "[]"), p.Reason, p.Note, p.Version, p.ReviewedBy, p.ReviewedAt, p.ID)
 	if err != nil {
 		return fmt.Errorf("store pair %d: %w", p.ID, err)
 	}
@@ -203,16 +204,31 @@ func updatePair(ctx context.Context, tx *sqlx.Tx, p *bitext.Pair) error {
 
 func clamp01(f float64) float64 { return min(1, max(0, f)) }
 
-// SyncPairs stores the pairs a run made for a document (en is the English
-// document of a human translation, 0 for bitext's own). Pairs people
-// worked on stay as they are (bitext.KeepHuman), except that recheck, when
-// not nil, refreshes their glossary violations and terms; a machine pair
-// with the same sentences as a stored one keeps its id, and its version
-// moves on when its content changed. expect is the document's pairs as the
-// caller read them before it built fresh (nil: none): when a reviewer
-// changed one since, ErrPairConflict is returned and nothing is written,
-// so that the caller builds its pairs again. It returns the stored pairs.
-func (db *DB) SyncPairs(ctx context.Context, doc, en int64, expect, fresh []bitext.Pair, recheck func(*bitext.Pair)) ([]bitext.Pair, error) {
+// PairSync is what SyncPairs stores.
+type PairSync struct {
+	Doc int64 // the Russian document
+	En  int64 // the English document of a human translation, 0 for bitext's own
+	// Expect is the document's pairs as the caller read them before it
+	// built Fresh (nil: none).
+	Expect []bitext.Pair
+	Fresh  []bitext.Pair // the pairs the run made, in order
+	// Recheck, when not nil, refreshes the glossary findings of a pair
+	// people worked on.
+	Recheck func(*bitext.Pair)
+	// Texts gives single sentences' texts, for the pairs a run's pair is
+	// cut into next to a reviewed one.
+	Texts bitext.SideTexts
+}
+
+// SyncPairs stores the pairs a run made for a document. Pairs people
+// worked on stay as they are (bitext.KeepHuman), their glossary findings
+// refreshed by Recheck; a machine pair with the same sentences as a stored
+// one keeps its id, and its version moves on when its content changed.
+// When a reviewer changed a pair since the caller read Expect,
+// ErrPairConflict is returned and nothing is written, so that the caller
+// builds its pairs again. It returns the stored pairs.
+func (db *DB) SyncPairs(ctx context.Context, sy PairSync) ([]bitext.Pair, error) {
+	doc, en, expect, fresh, recheck := sy.Doc, sy.En, sy.Expect, sy.Fresh, sy.Recheck
 	var out []bitext.Pair
 	err := db.Write(ctx, func(tx *sqlx.Tx) error {
 		stored, err := selectPairs(ctx, tx, `WHERE doc_id = ? ORDER BY idx`, doc)
@@ -237,7 +253,7 @@ func (db *DB) SyncPairs(ctx context.Context, doc, en int64, expect, fresh []bite
 			}
 			stored = nil
 		}
-		merged := bitext.KeepHuman(stored, fresh)
+		merged := bitext.KeepHuman(stored, fresh, sy.Texts)
 		byBead := map[string]*bitext.Pair{}
 		byID := map[int64]*bitext.Pair{}
 		for k := range stored {

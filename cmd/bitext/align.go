@@ -13,6 +13,7 @@ import (
 	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/align"
 	"github.com/bitext/bitext/pipeline"
+	"github.com/bitext/bitext/store"
 )
 
 // alignFlags are the aligner settings shared by align and eval align.
@@ -260,7 +261,8 @@ func savePairs(app *App, src, tgt *bitext.Document, pairs []bitext.Pair) ([]bite
 	if err != nil {
 		return nil, err
 	}
-	stored, err := db.SyncPairs(app.Ctx, src.ID, tgt.ID, expect, pairs, nil)
+	stored, err := db.SyncPairs(app.Ctx, store.PairSync{Doc: src.ID, En: tgt.ID, Expect: expect, Fresh: pairs,
+		Texts: bitext.SideTexts{RU: sentenceText(src), EN: sentenceText(tgt)}})
 	if err != nil {
 		return nil, err
 	}
@@ -358,4 +360,15 @@ func (c *EvalAlignCmd) Run(app *App) error {
 		}
 	}
 	return align.WriteTable(app.Stdout, fmt.Sprintf("all %d document(s)", len(res)), total)
+}
+
+// sentenceText gives the text of a document's sentences by index.
+func sentenceText(d *bitext.Document) func(int) string {
+	ss := d.Sentences()
+	return func(i int) string {
+		if i < 0 || i >= len(ss) {
+			return ""
+		}
+		return ss[i].Text
+	}
 }

@@ -253,3 +253,58 @@ func TestPairsCommands(t *testing.T) {
 		t.Errorf("docs list --json: %+v %v\n%s", d, err, docs)
 	}
 }
+
+// TestStructureSurvivesRerun: merged, split and shifted pairs of a
+// translated document are kept by the next run, and its English shows
+// every sentence once, in order, without a marker.
+func TestStructureSurvivesRerun(t *testing.T) {
+	srv := fake.New(fake.Options{})
+	defer srv.Close()
+	endpointEnv(t, srv)
+	dir := t.TempDir()
+	writeFile(t, dir, "s.txt", "Делегация подчеркнула важность диалога. Стороны обсудили вопросы безопасности.\n\nСледующая встреча пройдет осенью. Эксперты продолжат работу.\n")
+	db, out := filepath.Join(dir, "t.db"), filepath.Join(dir, "out")
+	bx := func(args ...string) string {
+		t.Helper()
+		code, stdout, stderr := cli(t, "", append([]string{"--db", db}, args...)...)
+		if code != exitOK {
+			t.Fatalf("bitext %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+		}
+		return stdout
+	}
+	bx("run", "--out", out, filepath.Join(dir, "s.txt"))
+	var ps []bitext.Pair
+	for _, l := range strings.Split(strings.TrimSpace(bx("pairs", "list", "s.txt", "--json")), "\n") {
+		var p bitext.Pair
+		if err := json.Unmarshal([]byte(l), &p); err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	enBefore, err := os.ReadFile(filepath.Join(out, "s.en.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bx("pairs", "merge", "s.txt", itoa(ps[0].ID), itoa(ps[1].ID))
+	bx("pairs", "shift", "s.txt", itoa(ps[3].ID), "--side", "en", "--to", "up") // [2]:[2, 3] and [3]:[]
+	bx("run", "--out", out, filepath.Join(dir, "s.txt"))
+	list := bx("pairs", "list", "s.txt")
+	for _, want := range []string{"[0, 1]:[0, 1]", "[2]:[2, 3]", "[3]:[]"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("after the re-run the pairs lack %s:\n%s", want, list)
+		}
+	}
+	en, err := os.ReadFile(filepath.Join(out, "s.en.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same English, but sentence 4's pair now has none of its own.
+	if !strings.Contains(string(en), "[sentence 4 has no English") {
+		t.Errorf("English after the re-run:\n%s\nbefore:\n%s", en, enBefore)
+	}
+	for _, p := range ps[:3] {
+		if !strings.Contains(string(en), p.EN) {
+			t.Errorf("English lacks %q:\n%s", p.EN, en)
+		}
+	}
+}

@@ -24,6 +24,7 @@ CREATE TABLE pairs (
     origin      TEXT    NOT NULL DEFAULT '' CHECK (origin IN ('', 'model', 'memory', 'human', 'source')),
     status      TEXT    NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'approved', 'rejected')),
     edited      INTEGER NOT NULL DEFAULT 0,
+    reviewed    INTEGER NOT NULL DEFAULT 0,       -- a person acted on it: runs keep it
     violations  TEXT    NOT NULL DEFAULT '[]',
     terms       TEXT    NOT NULL DEFAULT '[]',
     reason      TEXT    NOT NULL DEFAULT '',
