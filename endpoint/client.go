@@ -127,7 +127,14 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("endpoint config: %w", err)
 	}
-	hc := &http.Client{Timeout: time.Duration(cfg.Timeout)}
+	// The default transport keeps two idle connections per host: with
+	// more requests in flight, every reply beyond two closed its connection
+	// and the next request paid for a new one (a TCP and TLS handshake,
+	// a round trip or more to a remote endpoint). Keep one per slot.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = max(cfg.Concurrency, tr.MaxIdleConnsPerHost)
+	tr.MaxIdleConns = max(cfg.Concurrency, tr.MaxIdleConns)
+	hc := &http.Client{Timeout: time.Duration(cfg.Timeout), Transport: tr}
 	var oc openai.ClientConfig
 	if cfg.APIType == APIAzure {
 		oc = openai.DefaultAzureConfig(cfg.APIKey, cfg.BaseURL)
