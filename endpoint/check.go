@@ -98,11 +98,11 @@ func (c *Client) Check(ctx context.Context) (CheckReport, error) {
 }
 
 func (c *Client) listModels(ctx context.Context) ([]string, error) {
-	info, err := c.acquire(ctx, 0)
+	info, err := c.acquire(ctx, 0, 0)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { <-c.sem }()
+	defer c.sem.release()
 	list, err := c.api.ListModels(info.ctx)
 	if err != nil {
 		return nil, c.classify(ctx, info, err)

@@ -32,6 +32,12 @@ type Request struct {
 	Schema *Schema
 	// MaxTokens bounds the completion; 0 uses Config.MaxTokens.
 	MaxTokens int
+	// Priority orders the requests waiting for a concurrency slot: a
+	// freed slot goes to the highest, the earliest among equals. A caller
+	// gives more to a request that others will wait for (the length of
+	// the chain of requests it may start), so that chains start early and
+	// do not make the tail of a run. 0 for all keeps arrival order.
+	Priority int
 }
 
 // Schema is a named JSON schema for structured output.
@@ -85,7 +91,7 @@ type Client struct {
 	cfg Config
 	api *openai.Client
 	log *slog.Logger
-	sem chan struct{}
+	sem *slots
 	// waiting counts the requests waiting for a slot
 	waiting atomic.Int32
 	rpm     *rate.Limiter
@@ -127,7 +133,14 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("endpoint config: %w", err)
 	}
-	hc := &http.Client{Timeout: time.Duration(cfg.Timeout)}
+	// The default transport keeps two idle connections per host: with
+	// more requests in flight, every reply beyond two closed its connection
+	// and the next request paid for a new one (a TCP and TLS handshake,
+	// a round trip or more to a remote endpoint). Keep one per slot.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = max(cfg.Concurrency, tr.MaxIdleConnsPerHost)
+	tr.MaxIdleConns = max(cfg.Concurrency, tr.MaxIdleConns)
+	hc := &http.Client{Timeout: time.Duration(cfg.Timeout), Transport: tr}
 	var oc openai.ClientConfig
 	if cfg.APIType == APIAzure {
 		oc = openai.DefaultAzureConfig(cfg.APIKey, cfg.BaseURL)
@@ -147,7 +160,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		cfg:         cfg,
 		api:         openai.NewClientWithConfig(oc),
 		log:         slog.New(slog.DiscardHandler),
-		sem:         make(chan struct{}, cfg.Concurrency),
+		sem:         newSlots(cfg.Concurrency),
 		toks:        NewTokens(cfg.Model),
 		initialWait: 500 * time.Millisecond,
 		maxWait:     time.Duration(cfg.MaxRetryWait),
@@ -379,11 +392,11 @@ func (c *Client) completeOnce(ctx context.Context, req Request, format string) (
 	if c.tpm != nil {
 		estimate = c.toks.Count(req.System) + c.toks.Count(req.User) + cr.MaxTokens + cr.MaxCompletionTokens //lint:ignore SA1019 either is set
 	}
-	info, err := c.acquire(ctx, estimate)
+	info, err := c.acquire(ctx, estimate, req.Priority)
 	if err != nil {
 		return Reply{}, err
 	}
-	defer func() { <-c.sem }()
+	defer c.sem.release()
 	info.maxTokens = cr.MaxTokens + cr.MaxCompletionTokens //lint:ignore SA1019 either is set
 	info.limit = c.cfg.ReplyLimit(info.maxTokens)
 	resp, err := c.api.CreateChatCompletion(info.ctx, cr)
@@ -405,9 +418,10 @@ func (c *Client) completeOnce(ctx context.Context, req Request, format string) (
 	return Reply{Text: ch.Message.Content, FinishReason: string(ch.FinishReason), Format: format, Usage: u}, nil
 }
 
-// acquire waits for the rate limiters, then for a concurrency slot, and
-// returns the per-attempt record the HTTP doer fills in.
-func (c *Client) acquire(ctx context.Context, tokens int) (*attempt, error) {
+// acquire waits for the rate limiters, then for a concurrency slot (ahead
+// of the waiting requests of lower priority), and returns the per-attempt
+// record the HTTP doer fills in.
+func (c *Client) acquire(ctx context.Context, tokens, priority int) (*attempt, error) {
 	canceled := func() error {
 		return &Error{Kind: KindCanceled, Message: context.Cause(ctx).Error(), Err: context.Cause(ctx)}
 	}
@@ -423,9 +437,7 @@ func (c *Client) acquire(ctx context.Context, tokens int) (*attempt, error) {
 	}
 	c.waiting.Add(1)
 	defer c.waiting.Add(-1)
-	select {
-	case c.sem <- struct{}{}:
-	case <-ctx.Done():
+	if !c.sem.acquire(ctx, priority) {
 		return nil, canceled()
 	}
 	c.attempts.Add(1)

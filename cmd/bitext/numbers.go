@@ -20,8 +20,8 @@ func (c *RunCmd) checkNumbers() error {
 	if !finite(c.MaxCost) || c.MaxCost < 0 {
 		errs = append(errs, fmt.Errorf("--max-cost %v: give a cost of 0 (no limit) or more, e.g. --max-cost 2.50", c.MaxCost))
 	}
-	if c.Parallel < 1 {
-		errs = append(errs, fmt.Errorf("--parallel %d: give the number of documents to process at once, 1 or more (default 4)", c.Parallel))
+	if c.Parallel != nil && *c.Parallel < 1 {
+		errs = append(errs, fmt.Errorf("--parallel %d: give the number of documents to process at once, 1 or more (default 4 × --concurrency)", *c.Parallel))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return usageErrorf("%w", err)

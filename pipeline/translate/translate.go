@@ -388,7 +388,16 @@ func (r *run) try(ctx context.Context, units []*unit, tries int) ([]*unit, error
 // call makes one request for units, accepts the segments that pass the
 // checks (running glossary enforcement on them) and returns the rest.
 func (r *run) call(ctx context.Context, units []*unit) ([]*unit, error) {
-	segs, err := r.request(ctx, units, nil)
+	// A reply with glossary terms may need up to FollowUps more requests,
+	// each waiting for the one before: such a request goes first.
+	chain := 1
+	for _, u := range units {
+		if len(u.hits) > 0 {
+			chain += r.t.opts.FollowUps
+			break
+		}
+	}
+	segs, err := r.request(ctx, units, nil, chain)
 	if err != nil {
 		if ctx.Err() != nil {
 			return units, context.Cause(ctx)
@@ -441,9 +450,11 @@ type checked struct {
 }
 
 // request sends units (with glossary fixes for a follow-up) and checks the
-// reply. An error is an endpoint error; a reply failing the checks comes
-// back with every unit in bad.
-func (r *run) request(ctx context.Context, units []*unit, fixes map[string][]bitext.Violation) (checked, error) {
+// reply. chain is the most requests this one may start, itself included:
+// the endpoint client serves the longest chains first. An error is an
+// endpoint error; a reply failing the checks comes back with every unit in
+// bad.
+func (r *run) request(ctx context.Context, units []*unit, fixes map[string][]bitext.Violation, chain int) (checked, error) {
 	opts := r.t.opts
 	src := 0
 	for _, u := range units {
@@ -455,6 +466,7 @@ func (r *run) request(ctx context.Context, units []*unit, fixes map[string][]bit
 		User:      userMessage(units),
 		Schema:    &schema,
 		MaxTokens: 2*src + 24*len(units) + 256 + opts.ExtraReplyTokens,
+		Priority:  chain,
 	}
 	reply, err := r.t.c.Complete(ctx, req)
 	r.mu.Lock()
@@ -524,7 +536,7 @@ func (r *run) enforce(ctx context.Context, units []*unit) error {
 		for _, u := range offending {
 			fixes[u.wireID] = u.violations
 		}
-		segs, err := r.request(ctx, offending, fixes)
+		segs, err := r.request(ctx, offending, fixes, r.t.opts.FollowUps-round)
 		if err != nil {
 			if ctx.Err() != nil || endpoint.IsPermanent(err) {
 				return err
