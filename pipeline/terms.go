@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -184,4 +185,119 @@ func nextWord(s string, from int) (start, end int) {
 		end = start + i + utf8.RuneLen(r)
 	}
 	return start, end
+}
+
+// Check finds the glossary entries of a Russian text and verifies an
+// English one against them: the ids of the entries found, in order of first
+// occurrence, and the violations left. Review checks edited pairs with it,
+// the same check the run makes.
+func (g *Glossary) Check(ru, en string) ([]string, []bitext.Violation) {
+	hits := g.Match(ru)
+	var ids []string
+	for _, h := range hits {
+		if !slices.Contains(ids, h.ID) {
+			ids = append(ids, h.ID)
+		}
+	}
+	return ids, g.Verify(ru, hits, en)
+}
+
+// TermSpan is a glossary term found in a text (byte offsets), for showing
+// it: the entry, its required English, and whether the span is a rendering
+// the entry forbids.
+type TermSpan struct {
+	Start, End int
+	ID         string
+	Term       string // the Russian entry (dictionary form)
+	Required   string // the required English term
+	Forbidden  bool   // an English rendering the entry forbids
+}
+
+// Spans returns where the glossary's entries occur in a Russian text and
+// where the English has their required terms, allowed variants or forbidden
+// renderings (case-insensitive, whole words). Spans do not overlap and are
+// in order; of two overlapping spans the earlier, then the longer, wins.
+func (g *Glossary) Spans(ru, en string) (ruSpans, enSpans []TermSpan) {
+	var seen []string
+	for _, m := range g.matcher.Match(ru) {
+		if m.Nested {
+			continue
+		}
+		ruSpans = append(ruSpans, TermSpan{Start: m.Start, End: m.End, ID: m.ID, Term: m.RU, Required: m.EN})
+		if slices.Contains(seen, m.ID) {
+			continue
+		}
+		seen = append(seen, m.ID)
+		e := g.entries[m.ID]
+		for _, f := range append([]string{e.EN}, e.ENVariants...) {
+			enSpans = appendOccurrences(enSpans, en, f, TermSpan{ID: e.ID, Term: e.RU, Required: e.EN})
+		}
+		for _, f := range e.ForbiddenEN {
+			enSpans = appendOccurrences(enSpans, en, f, TermSpan{ID: e.ID, Term: e.RU, Required: e.EN, Forbidden: true})
+		}
+	}
+	return nonOverlapping(ruSpans), nonOverlapping(enSpans)
+}
+
+// appendOccurrences adds the whole-word, case-insensitive occurrences of
+// form in text to spans, as copies of like.
+func appendOccurrences(spans []TermSpan, text, form string, like TermSpan) []TermSpan {
+	form = strings.TrimSpace(form)
+	if form == "" {
+		return spans
+	}
+	low, lf := strings.ToLower(text), strings.ToLower(form)
+	if len(low) != len(text) { // a case change moved bytes: no safe offsets
+		return spans
+	}
+	for from := 0; from < len(low); {
+		i := strings.Index(low[from:], lf)
+		if i < 0 {
+			break
+		}
+		start, end := from+i, from+i+len(lf)
+		if wordEdge(low, start, true) && wordEdge(low, end, false) {
+			s := like
+			s.Start, s.End = start, end
+			spans = append(spans, s)
+		}
+		from = start + max(1, len(lf))
+	}
+	return spans
+}
+
+// wordEdge tells whether i in s is a word boundary: no letter or digit
+// just before (before true) or at i.
+func wordEdge(s string, i int, before bool) bool {
+	var r rune
+	if before {
+		if i == 0 {
+			return true
+		}
+		r, _ = utf8.DecodeLastRuneInString(s[:i])
+	} else {
+		if i >= len(s) {
+			return true
+		}
+		r, _ = utf8.DecodeRuneInString(s[i:])
+	}
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+}
+
+func nonOverlapping(spans []TermSpan) []TermSpan {
+	sort.SliceStable(spans, func(i, j int) bool {
+		if spans[i].Start != spans[j].Start {
+			return spans[i].Start < spans[j].Start
+		}
+		return spans[i].End > spans[j].End
+	})
+	out := spans[:0]
+	end := -1
+	for _, s := range spans {
+		if s.Start >= end {
+			out = append(out, s)
+			end = s.End
+		}
+	}
+	return out
 }

@@ -194,6 +194,12 @@ type DocumentStats struct {
 	Status  map[bitext.Status]int `json:"status"`
 	Terms   int                   `json:"terms"`
 	TermsOK int                   `json:"terms_ok"`
+	// Violations counts the pairs with glossary violations.
+	Violations int `json:"violations"`
+	// LastChange is when a person last changed one of its pairs, and who
+	// ("" when nobody has).
+	LastChange string `json:"last_change,omitempty"`
+	LastBy     string `json:"last_by,omitempty"`
 }
 
 // PairStats returns the DocumentStats of every document that has pairs, by
@@ -226,6 +232,27 @@ func (db *DB) PairStats(ctx context.Context) (map[int64]*DocumentStats, error) {
 		t, ok := p.TermCounts()
 		st.Terms += t
 		st.TermsOK += ok
+		if len(p.Violations) > 0 {
+			st.Violations++
+		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count pairs: %w", err)
+	}
+	var last []struct {
+		Doc int64  `db:"doc_id"`
+		At  string `db:"at"`
+		Who string `db:"who"`
+	}
+	if err := sqlx.SelectContext(ctx, db.reader, &last,
+		`SELECT h.doc_id, h.at, h.who FROM pair_history h
+		   JOIN (SELECT MAX(seq) AS seq FROM pair_history GROUP BY doc_id) m ON h.seq = m.seq`); err != nil {
+		return nil, fmt.Errorf("last changes: %w", err)
+	}
+	for _, l := range last {
+		if st := out[l.Doc]; st != nil {
+			st.LastChange, st.LastBy = l.At, l.Who
+		}
+	}
+	return out, nil
 }

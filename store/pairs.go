@@ -128,6 +128,20 @@ func (db *DB) Pair(ctx context.Context, doc, id int64) (bitext.Pair, error) {
 	return ps[0], nil
 }
 
+// PairDoc returns the document a pair belongs to (pair ids are unique
+// across documents), or ErrNotFound.
+func (db *DB) PairDoc(ctx context.Context, id int64) (int64, error) {
+	var doc int64
+	err := db.reader.GetContext(ctx, &doc, `SELECT doc_id FROM pairs WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("pair %d: %w (merged, split or undone since, or never there)", id, ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("pair %d: %w", id, err)
+	}
+	return doc, nil
+}
+
 // PairsAt returns the pairs of a document at positions from…from+n-1 (fewer
 // at the ends).
 func (db *DB) PairsAt(ctx context.Context, doc int64, from, n int) ([]bitext.Pair, error) {

@@ -55,23 +55,9 @@ func (f *reviewFlags) reviewer(app *App) (*review.Reviewer, int64, func(), error
 	}
 	r := &review.Reviewer{Store: db, Who: f.who()}
 	if g, err := loadGlossary(app, db, ""); err == nil && g != nil {
-		r.Glossary = glossaryCheck{g}
+		r.Glossary = g
 	}
 	return r, doc, func() { db.Close() }, nil
-}
-
-// glossaryCheck is the run's glossary as review checks edits with it.
-type glossaryCheck struct{ g *pipeline.Glossary }
-
-func (c glossaryCheck) Check(ru, en string) ([]string, []bitext.Violation) {
-	hits := c.g.Match(ru)
-	var ids []string
-	for _, h := range hits {
-		if !slices.Contains(ids, h.ID) {
-			ids = append(ids, h.ID)
-		}
-	}
-	return ids, c.g.Verify(ru, hits, en)
 }
 
 // findDocument resolves a document named by id or by file name (or path).
@@ -347,7 +333,7 @@ func runStatus(app *App, f *reviewFlags, args []string, above *float64, version 
 		if f.JSON {
 			w = app.Stderr // stdout stays JSON
 		}
-		fmt.Fprintln(w, effortNote(*above, pairSource(app.Ctx, r.Store, doc)))
+		fmt.Fprintln(w, effortNote(*above, review.PairSource(app.Ctx, r.Store, doc)))
 	}
 	return nil
 }
@@ -514,8 +500,8 @@ func (c *PairsRetranslateCmd) Run(app *App) error {
 	}
 	defer done()
 	var terms translate.Terms
-	if gc, ok := r.Glossary.(glossaryCheck); ok {
-		terms = gc.g
+	if g, ok := r.Glossary.(*pipeline.Glossary); ok {
+		terms = g
 	}
 	r.Translator = oneTranslator{client: client, terms: terms, concurrency: cfg.Concurrency, app: app}
 	p, err := r.Retranslate(app.Ctx, doc, ids[0])
@@ -639,21 +625,6 @@ func (c *PairsHistoryCmd) Run(app *App) error {
 	return nil
 }
 
-// pairSource says how a document's pairs were made, for the review
-// effort figures: bitext's translation, a human translation aligned with
-// our MT beside it, or without.
-func pairSource(ctx context.Context, st review.Store, doc int64) align.PairSource {
-	ps, err := st.PairsAt(ctx, doc, 0, 200)
-	if err != nil || len(ps) == 0 || ps[0].EnDoc == 0 {
-		return align.Translated
-	}
-	for _, p := range ps {
-		if p.MT != "" {
-			return align.HumanWithMT
-		}
-	}
-	return align.Human
-}
 
 // effortNote says how often pairs at or above a confidence were right on
 // bitext's Russian–English evaluation sets, and which threshold reaches
