@@ -625,7 +625,6 @@ func (c *PairsHistoryCmd) Run(app *App) error {
 	return nil
 }
 
-
 // effortNote says how often pairs at or above a confidence were right on
 // bitext's Russian–English evaluation sets, and which threshold reaches
 // 99%.
