@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/bitext/bitext/input"
 )
 
 // Format is an exchange format of the termbase.
@@ -436,4 +438,30 @@ func version(v int64) string {
 		return ""
 	}
 	return strconv.FormatInt(v, 10)
+}
+
+// MaxFile bounds the size of a glossary file read for import.
+const MaxFile = 256 << 20
+
+// DecodeTable turns a CSV or TSV file into UTF-8 text, whatever encoding
+// it was saved in (UTF-8 with or without BOM, UTF-16, windows-1251,
+// KOI8-R: spreadsheets on Russian systems save windows-1251). TBX is XML
+// and declares its own encoding, so it is passed through. The command line
+// and the web app read glossary files through it.
+func DecodeTable(r io.Reader, f Format) (io.Reader, error) {
+	if f == TBX {
+		return r, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r, MaxFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFile {
+		return nil, fmt.Errorf("larger than %d MiB: split it", MaxFile>>20)
+	}
+	text, _, err := input.Decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w; save it as UTF-8 text", err)
+	}
+	return strings.NewReader(text), nil
 }

@@ -549,3 +549,19 @@ func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 func sameContent(a, b glossary.Entry) bool {
 	return glossary.Version([]glossary.Entry{a}) == glossary.Version([]glossary.Entry{b}) && a.Domain == b.Domain && a.Note == b.Note
 }
+
+// GlossaryStamp changes whenever an entry is added, changed or removed; it
+// is cheap to read, so callers can keep a built glossary until it moves.
+func (db *DB) GlossaryStamp(ctx context.Context) (string, error) {
+	var st struct {
+		N   int64  `db:"n"`
+		Max string `db:"mx"`
+		Sum int64  `db:"sm"`
+	}
+	err := db.reader.GetContext(ctx, &st,
+		`SELECT COUNT(*) AS n, COALESCE(MAX(updated_at), '') AS mx, COALESCE(SUM(version), 0) AS sm FROM glossary_entries`)
+	if err != nil {
+		return "", fmt.Errorf("glossary stamp: %w", err)
+	}
+	return fmt.Sprintf("%d/%s/%d", st.N, st.Max, st.Sum), nil
+}

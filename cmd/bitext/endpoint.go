@@ -258,7 +258,7 @@ func readGlossaryFile(path string) ([]glossary.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := decodeTable(f, format, path)
+	r, err := glossary.DecodeTable(f, format)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

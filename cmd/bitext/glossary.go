@@ -15,7 +15,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/bitext/bitext/glossary"
-	"github.com/bitext/bitext/input"
 	"github.com/bitext/bitext/store"
 )
 
@@ -536,31 +535,6 @@ Examples:
   bitext glossary import --format tbx - < export.tbx`
 }
 
-// maxGlossaryFile bounds the size of a glossary file read for import.
-const maxGlossaryFile = 256 << 20
-
-// decodeTable decodes a CSV or TSV glossary file as the document reader
-// decodes texts (UTF-8 with or without BOM, UTF-16, windows-1251, KOI8-R:
-// spreadsheets on Russian systems save windows-1251). TBX is XML and
-// declares its own encoding.
-func decodeTable(r io.Reader, f glossary.Format, name string) (io.Reader, error) {
-	if f == glossary.TBX {
-		return r, nil
-	}
-	b, err := io.ReadAll(io.LimitReader(r, maxGlossaryFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxGlossaryFile {
-		return nil, fmt.Errorf("larger than %d MiB: split it", maxGlossaryFile>>20)
-	}
-	text, _, err := input.Decode(b)
-	if err != nil {
-		return nil, fmt.Errorf("%w; save it as UTF-8 text", err)
-	}
-	return strings.NewReader(text), nil
-}
-
 // Run imports.
 func (c *GlossaryImportCmd) Run(app *App) error {
 	f, err := glossary.ParseFormat(c.Format, c.File)
@@ -576,7 +550,7 @@ func (c *GlossaryImportCmd) Run(app *App) error {
 		defer file.Close()
 		r = file
 	}
-	if r, err = decodeTable(r, f, c.File); err != nil {
+	if r, err = glossary.DecodeTable(r, f); err != nil {
 		return usageErrorf("glossary import %s: %v", c.File, err)
 	}
 	entries, bad, err := glossary.Parse(r, f, c.SkipInvalid)

@@ -1,0 +1,28 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/bitext/bitext"
+)
+
+var ErrEmptyQuery = errors.New("empty query")
+
+type PairHit struct {
+	Pair                 bitext.Pair
+	DocName              string
+	RUSnippet, ENSnippet string
+}
+type SearchOptions struct {
+	Doc           int64
+	Limit, Offset int
+}
+
+func (db *DB) SearchPairs(ctx context.Context, query string, opt SearchOptions) ([]PairHit, int, error) {
+	return nil, 0, nil
+}
+func (db *DB) EachPair(ctx context.Context, statuses []bitext.Status, fn func(bitext.Pair) error) error {
+	return nil
+}
+func (db *DB) RecheckPairs(ctx context.Context, ps []bitext.Pair) (int, error) { return 0, nil }
