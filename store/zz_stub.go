@@ -22,7 +22,3 @@ type SearchOptions struct {
 func (db *DB) SearchPairs(ctx context.Context, query string, opt SearchOptions) ([]PairHit, int, error) {
 	return nil, 0, nil
 }
-func (db *DB) EachPair(ctx context.Context, statuses []bitext.Status, fn func(bitext.Pair) error) error {
-	return nil
-}
-func (db *DB) RecheckPairs(ctx context.Context, ps []bitext.Pair) (int, error) { return 0, nil }
