@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -251,7 +252,7 @@ func (s *Server) apiEntryImpact(w http.ResponseWriter, r *http.Request, u *user)
 		before = &cur
 		after.ID = cur.ID
 	}
-	found, err := review.Impact(r.Context(), s.st, before, after)
+	found, total, err := review.Impact(r.Context(), s.st, before, after, 0)
 	if err != nil {
 		return err
 	}
@@ -261,7 +262,7 @@ func (s *Server) apiEntryImpact(w http.ResponseWriter, r *http.Request, u *user)
 			names[d.ID] = d.Name
 		}
 	}
-	out := map[string]any{"count": len(found)}
+	out := map[string]any{"count": total}
 	counts := map[bitext.Status]int{}
 	list := make([]impactJSON, 0, min(len(found), maxImpactShown))
 	for _, f := range found {
@@ -282,12 +283,24 @@ func (s *Server) apiEntryImpact(w http.ResponseWriter, r *http.Request, u *user)
 func (s *Server) apiRecheck(w http.ResponseWriter, r *http.Request, u *user) error {
 	var b struct {
 		Pairs []int64 `json:"pairs"`
+		Entry string  `json:"entry"`
 	}
 	if err := decode(r, &b); err != nil {
 		return err
 	}
-	if len(b.Pairs) == 0 {
-		return badRequest(`give {"pairs": [id, …]}, the pairs to check again`)
+	if b.Entry != "" {
+		more, err := s.pairsWithEntry(r.Context(), b.Entry)
+		if err != nil {
+			return err
+		}
+		for _, id := range more {
+			if !slices.Contains(b.Pairs, id) {
+				b.Pairs = append(b.Pairs, id)
+			}
+		}
+	}
+	if len(b.Pairs) == 0 && b.Entry == "" {
+		return badRequest(`give {"pairs": [id, …]} (the pairs to check again) or {"entry": ID} (every pair whose Russian has the entry)`)
 	}
 	byDoc := map[int64][]int64{}
 	var docs []int64
@@ -401,4 +414,27 @@ func (s *Server) glossaryExport(w http.ResponseWriter, r *http.Request, u *user)
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = w.Write(buf.Bytes())
 	return nil
+}
+
+// pairsWithEntry returns the draft and approved pairs whose Russian has a
+// glossary entry as it is now, or whose findings name it: after an edit,
+// those are the pairs whose findings may have moved, including those the
+// edit put right.
+func (s *Server) pairsWithEntry(ctx context.Context, id string) ([]int64, error) {
+	e, err := s.st.GlossaryEntry(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := glossary.NewMatcher([]glossary.Entry{e})
+	if err != nil {
+		return nil, fmt.Errorf("match %s: %w", id, err)
+	}
+	var ids []int64
+	err = s.st.EachPair(ctx, []bitext.Status{bitext.StatusDraft, bitext.StatusApproved}, func(p bitext.Pair) error {
+		if slices.Contains(p.Terms, id) || len(m.Match(p.RU)) > 0 {
+			ids = append(ids, p.ID)
+		}
+		return nil
+	})
+	return ids, err
 }

@@ -148,10 +148,7 @@ func (s *Server) loadReview(r *http.Request) (*reviewDoc, error) {
 		return nil, err
 	}
 	rd := &reviewDoc{Doc: d, All: len(ps), Filter: f, Source: review.PairSource(ctx, s.st, d.ID)}
-	rd.Threshold = 0.5
-	if e, ok := align.RecommendedThreshold(rd.Source); ok {
-		rd.Threshold = e.Threshold
-	}
+	rd.Threshold = defaultThreshold(rd.Source)
 	for _, p := range ps {
 		if f.keep(&p) {
 			rd.Pairs = append(rd.Pairs, view(p, g, rd.Threshold))
@@ -159,6 +156,23 @@ func (s *Server) loadReview(r *http.Request) (*reviewDoc, error) {
 	}
 	rankLooks(rd.Pairs)
 	return rd, nil
+}
+
+// minThreshold is the lowest confidence the review page proposes for
+// bulk approval and below which it marks pairs low, even where the
+// measurements found every pair right at any confidence (bitext's own
+// translations): those measure the pairing, and a pair the aligner doubts
+// deserves a look whatever the table says.
+const minThreshold = 0.5
+
+// defaultThreshold is the confidence the review page proposes for bulk
+// approval: the lowest measured to reach align.AimPrecision, at least
+// minThreshold.
+func defaultThreshold(src align.PairSource) float64 {
+	if e, ok := align.RecommendedThreshold(src); ok {
+		return max(e.Threshold, minThreshold)
+	}
+	return 0.95 // nothing reached the aim: propose only the surest pairs
 }
 
 // view prepares a pair for the page.

@@ -85,8 +85,8 @@
     b.textContent = "Re-check " + before.count + " pair(s)";
     b.addEventListener("click", async () => {
       try {
-        const ids = (before.all || before.pairs).map((p) => p.id);
-        const res = await bitext.api("POST", "/api/glossary/recheck", { pairs: ids });
+        const ids = before.pairs.map((p) => p.id);
+        const res = await bitext.api("POST", "/api/glossary/recheck", { pairs: ids, entry: saved.id });
         const p = document.createElement("p");
         p.className = "recheck-result";
         p.textContent = "Re-checked " + res.checked + " pair(s): findings changed on " + res.changed + "." +

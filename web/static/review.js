@@ -55,6 +55,7 @@
     current = null;
     const row = id && document.getElementById("p" + id);
     focusRow(row || rows()[Math.min(at, rows().length - 1)], true);
+    showEffort();
   }
 
   function describe(err) {
@@ -275,7 +276,6 @@
         (100 * res.effort.precision).toFixed(1) + "%).", "ok");
       busy = false;
       await refresh(current && current.dataset.id);
-      showEffort();
     } catch (err) {
       bitext.toast(describe(err), "error");
     } finally {
