@@ -173,8 +173,42 @@ func selectPairs(ctx context.Context, q sqlx.QueryerContext, where string, args 
 	return out, rows.Err()
 }
 
+// pairWriter runs the statements that write pairs in one transaction,
+// each prepared once: a statement that writes pairs comes with the search
+// index's triggers (migrations/0009_pairs_fts.sql), which SQLite compiles
+// again at every prepare, and that would cost more than the writing when
+// a run stores a document's pairs one by one.
+type pairWriter struct {
+	tx    *sqlx.Tx
+	stmts map[string]*sqlx.Stmt
+}
+
+func newPairWriter(tx *sqlx.Tx) *pairWriter {
+	return &pairWriter{tx: tx, stmts: map[string]*sqlx.Stmt{}}
+}
+
+// exec runs query, prepared on its first use.
+func (w *pairWriter) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st := w.stmts[query]
+	if st == nil {
+		var err error
+		if st, err = w.tx.PreparexContext(ctx, query); err != nil {
+			return nil, err
+		}
+		w.stmts[query] = st
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// close closes the prepared statements.
+func (w *pairWriter) close() {
+	for _, st := range w.stmts {
+		_ = st.Close()
+	}
+}
+
 // insertPair stores p (with its id when it has one) at its Index.
-func insertPair(ctx context.Context, tx *sqlx.Tx, p *bitext.Pair) error {
+func insertPair(ctx context.Context, w *pairWriter, p *bitext.Pair) error {
 	var id any
 	if p.ID > 0 {
 		id = p.ID
@@ -189,7 +223,7 @@ func insertPair(ctx context.Context, tx *sqlx.Tx, p *bitext.Pair) error {
 	if p.Version < 1 {
 		p.Version = 1
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO pairs (id, doc_id, en_doc, idx, src, tgt, ru, en, mt, confidence, state, origin,
+	res, err := w.exec(ctx, `INSERT INTO pairs (id, doc_id, en_doc, idx, src, tgt, ru, en, mt, confidence, state, origin,
 		status, edited, reviewed, violations, terms, reason, note, version, reviewed_by, reviewed_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, p.Doc, enDoc, p.Index, jsonOf(p.Src, "[]"), jsonOf(p.Tgt, "[]"), p.RU, p.EN, p.MT, clamp01(p.Confidence), p.State, p.Origin,
@@ -204,8 +238,8 @@ func insertPair(ctx context.Context, tx *sqlx.Tx, p *bitext.Pair) error {
 }
 
 // updatePair rewrites a stored pair (same id) with p.
-func updatePair(ctx context.Context, tx *sqlx.Tx, p *bitext.Pair) error {
-	_, err := tx.ExecContext(ctx, `UPDATE pairs SET idx = ?, src = ?, tgt = ?, ru = ?, en = ?, mt = ?, confidence = ?, state = ?,
+func updatePair(ctx context.Context, w *pairWriter, p *bitext.Pair) error {
+	_, err := w.exec(ctx, `UPDATE pairs SET idx = ?, src = ?, tgt = ?, ru = ?, en = ?, mt = ?, confidence = ?, state = ?,
 		origin = ?, status = ?, edited = ?, reviewed = ?, violations = ?, terms = ?, reason = ?, note = ?, version = ?, reviewed_by = ?,
 		reviewed_at = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
 		p.Index, jsonOf(p.Src, "[]"), jsonOf(p.Tgt, "[]"), p.RU, p.EN, p.MT, clamp01(p.Confidence), p.State, p.Origin, p.Status,
@@ -268,6 +302,8 @@ func (db *DB) SyncPairs(ctx context.Context, sy PairSync) ([]bitext.Pair, error)
 			stored = nil
 		}
 		merged := bitext.KeepHuman(stored, fresh, sy.Texts)
+		w := newPairWriter(tx)
+		defer w.close()
 		byBead := map[string]*bitext.Pair{}
 		byID := map[int64]*bitext.Pair{}
 		for k := range stored {
@@ -288,7 +324,7 @@ func (db *DB) SyncPairs(ctx context.Context, sy PairSync) ([]bitext.Pair, error)
 				}
 				keep[p.ID] = true
 				if p.Index != old.Index || !sameCheck(p, old) {
-					if err := updatePair(ctx, tx, p); err != nil {
+					if err := updatePair(ctx, w, p); err != nil {
 						return err
 					}
 				}
@@ -302,7 +338,7 @@ func (db *DB) SyncPairs(ctx context.Context, sy PairSync) ([]bitext.Pair, error)
 				}
 				keep[old.ID] = true
 				if p.Version != old.Version || p.Index != old.Index {
-					if err := updatePair(ctx, tx, p); err != nil {
+					if err := updatePair(ctx, w, p); err != nil {
 						return err
 					}
 				}
@@ -312,13 +348,13 @@ func (db *DB) SyncPairs(ctx context.Context, sy PairSync) ([]bitext.Pair, error)
 			if p.Status == "" {
 				p.Status = bitext.StatusDraft
 			}
-			if err := insertPair(ctx, tx, p); err != nil {
+			if err := insertPair(ctx, w, p); err != nil {
 				return err
 			}
 		}
 		for k := range stored {
 			if !keep[stored[k].ID] {
-				if _, err := tx.ExecContext(ctx, `DELETE FROM pairs WHERE id = ?`, stored[k].ID); err != nil {
+				if _, err := w.exec(ctx, `DELETE FROM pairs WHERE id = ?`, stored[k].ID); err != nil {
 					return err
 				}
 			}
@@ -429,6 +465,8 @@ func changePairs(ctx context.Context, tx *sqlx.Tx, ch PairChange) ([]bitext.Pair
 	var seq int64
 	after := make([]bitext.Pair, len(ch.After))
 	copy(after, ch.After)
+	w := newPairWriter(tx)
+	defer w.close()
 	err := func() error {
 		from := ch.Before[0].Index
 		cur, err := selectPairs(ctx, tx, `WHERE doc_id = ? AND idx >= ? AND idx < ? ORDER BY idx`, ch.Doc, from, from+len(ch.Before))
@@ -459,7 +497,7 @@ func changePairs(ctx context.Context, tx *sqlx.Tx, ch PairChange) ([]bitext.Pair
 		}
 		for _, b := range ch.Before {
 			if !keep[b.ID] {
-				if _, err := tx.ExecContext(ctx, `DELETE FROM pairs WHERE id = ?`, b.ID); err != nil {
+				if _, err := w.exec(ctx, `DELETE FROM pairs WHERE id = ?`, b.ID); err != nil {
 					return err
 				}
 			}
@@ -473,9 +511,9 @@ func changePairs(ctx context.Context, tx *sqlx.Tx, ch PairChange) ([]bitext.Pair
 				}
 			}
 			if exists {
-				err = updatePair(ctx, tx, p)
+				err = updatePair(ctx, w, p)
 			} else {
-				err = insertPair(ctx, tx, p)
+				err = insertPair(ctx, w, p)
 			}
 			if err != nil {
 				return err
