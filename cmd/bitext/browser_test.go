@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -175,7 +176,7 @@ func (b *browser) until(what, expr string) {
 		}
 		// A page that navigates meanwhile loses the poll's context: poll
 		// the new page.
-		if ctx.Err() == nil && strings.Contains(err.Error(), "context") {
+		if ctx.Err() == nil && (strings.Contains(err.Error(), "context") || strings.Contains(err.Error(), "navigated")) {
 			time.Sleep(50 * time.Millisecond)
 			continue
 		}
@@ -187,6 +188,19 @@ func (b *browser) until(what, expr string) {
 func (b *browser) key(keys string, mods ...chromedp.Modifier) {
 	b.t.Helper()
 	b.do("key "+keys, chromedp.KeyEvent(keys, chromedp.KeyModifiers(mods...)))
+}
+
+// shortcut presses a key as a shortcut: a key down and up without the
+// character a CDP "char" event would type into the element that the
+// shortcut focuses (in a browser, the page's preventDefault suppresses it).
+func (b *browser) shortcut(key, code string, keyCode int64) {
+	b.t.Helper()
+	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
+		if _, err := chromedp.Call(b.ctx, input.DispatchKeyEvent, input.DispatchKeyEventParams{Type: typ, Key: key, Code: code,
+			WindowsVirtualKeyCode: keyCode, NativeVirtualKeyCode: keyCode}); err != nil {
+			b.t.Fatalf("key %s: %v", key, err)
+		}
+	}
 }
 
 // shot saves a screenshot of the viewport as NAME.png.
@@ -407,7 +421,7 @@ func TestReviewAppInBrowser(t *testing.T) {
 	br.shot("review-filtered")
 
 	// Search across documents: / focuses the search box.
-	br.key("/")
+	br.shortcut("/", "Slash", 191)
 	br.until("search box focused", `document.activeElement && document.activeElement.id === "global-search"`)
 	br.key("безопасности" + kb.Enter)
 	br.until("search results", `!!document.getElementById("search-count")`)
@@ -416,6 +430,9 @@ func TestReviewAppInBrowser(t *testing.T) {
 	}](t, app.url+"/api/search?q="+urlQuery("безопасности"))
 	if api.Total != 2 {
 		t.Fatalf("search for безопасности found %d pairs, want 2", api.Total)
+	}
+	if q := eval[string](br, `new URLSearchParams(location.search).get("q")`); q != "безопасности" {
+		t.Fatalf("the search page searched for %q", q)
 	}
 	if got := eval[string](br, `document.getElementById("search-count").textContent`); !strings.HasPrefix(got, "2 pairs") {
 		t.Fatalf("search page says %q, want 2 pairs", got)
