@@ -91,6 +91,51 @@ type Violation struct {
 	Ref any `json:"-"`
 }
 
+// Finding is what a QA check found wrong or doubtful in a pair beyond the
+// glossary: a number, date or name that does not agree, text left
+// untranslated, a length far from the document's, an inconsistency, a
+// form problem. It is stored with the pair.
+type Finding struct {
+	Kind     FindingKind `json:"kind"`
+	Severity Severity    `json:"severity"`
+	// RU and EN are the spans concerned (either may be empty: a number
+	// the English lacks has no English span).
+	RU      string `json:"ru,omitempty"`
+	EN      string `json:"en,omitempty"`
+	Message string `json:"message"` // for a reviewer: what does not agree
+	// Key identifies the finding on its pair (its kind and the values
+	// concerned), so that a reviewer can accept it as a false alarm and
+	// it is not raised again for that pair.
+	Key string `json:"key"`
+	// Accepted is set when a reviewer marked the finding a false alarm.
+	Accepted bool `json:"accepted,omitempty"`
+}
+
+// FindingKind names a QA check.
+type FindingKind string
+
+// QA finding kinds.
+const (
+	FindingNumber       FindingKind = "number"
+	FindingDate         FindingKind = "date"
+	FindingName         FindingKind = "name"
+	FindingUntranslated FindingKind = "untranslated"
+	FindingLength       FindingKind = "length"
+	FindingConsistency  FindingKind = "consistency"
+	FindingForm         FindingKind = "form"
+	FindingGlossary     FindingKind = "glossary"
+)
+
+// Severity says whether a finding is an error (the pair is not verified)
+// or a warning (worth a look).
+type Severity string
+
+// Severities.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
 // Instruction says what to fix, for the model's follow-up request.
 func (v Violation) Instruction() string {
 	if v.Message != "" {
