@@ -294,7 +294,9 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 // safeNext keeps a redirect target on this server.
 func safeNext(next string) string {
 	u, err := url.Parse(next)
-	if next == "" || err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+	// Browsers read a backslash as a slash: "/\host" leaves the server.
+	if next == "" || err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsRune(next, '\\') {
 		return "/docs"
 	}
 	return next
