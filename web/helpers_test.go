@@ -66,6 +66,13 @@ var violation = bitext.Violation{TermID: "iis-abbr", Kind: "missing", Expected: 
 // draft pairs of them, and returns the Russian document's id and pairs.
 func seed(tb testing.TB, db *store.DB, name string, specs []spec) (int64, []bitext.Pair) {
 	tb.Helper()
+	return seedChecked(tb, db, name, specs, nil)
+}
+
+// seedChecked is seed with the pairs' glossary terms and violations found
+// by check (nil: a spec's viol gives the violation).
+func seedChecked(tb testing.TB, db *store.DB, name string, specs []spec, check func(ru, en string) ([]string, []bitext.Violation)) (int64, []bitext.Pair) {
+	tb.Helper()
 	ctx := context.Background()
 	var rs, es []string
 	for _, s := range specs {
@@ -82,6 +89,9 @@ func seed(tb testing.TB, db *store.DB, name string, specs []spec) (int64, []bite
 		p := bitext.Pair{Src: []int{i}, Tgt: []int{i}, RU: s.ru, EN: s.en, Confidence: s.conf, State: bitext.StateHuman, Origin: bitext.OriginHuman}
 		if s.viol {
 			p.Violations = []bitext.Violation{violation}
+		}
+		if check != nil {
+			p.Terms, p.Violations = check(s.ru, s.en)
 		}
 		fresh = append(fresh, p)
 	}
