@@ -209,7 +209,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) (*user, error)
 	}
 	sess := s.sessions.get(r)
 	if sess == nil || sess.user == "" {
-		if s.cfg.Users != nil || r.Method != http.MethodGet {
+		if s.cfg.Users != nil || r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return nil, errAuth
 		}
 		sess = s.sessions.start(s.cfg.User)

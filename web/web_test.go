@@ -1106,6 +1106,8 @@ func TestSecurityHeaders(t *testing.T) {
 		{c, "POST", fmt.Sprintf("/api/pairs/%d/approve", ps[0].ID), "", 200},
 		{e.client(), "POST", fmt.Sprintf("/api/pairs/%d/approve", ps[1].ID), "", 403},
 		{c, "GET", "/api/docs", "evil.example", 403},
+		{e.client(), "HEAD", "/docs", "", 200}, // a first request may be a HEAD
+		{e.client(), "HEAD", "/api/docs", "", 200},
 		{c, "DELETE", "/api/docs", "", 405},
 		{anon, "GET", "/login", "", 200},
 		{anon, "GET", "/docs", "", 303},
