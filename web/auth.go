@@ -209,7 +209,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) (*user, error)
 	}
 	sess := s.sessions.get(r)
 	if sess == nil || sess.user == "" {
-		if s.cfg.Users != nil || r.Method != http.MethodGet {
+		if s.cfg.Users != nil || r.Method != http.MethodGet && r.Method != http.MethodHead {
 			return nil, errAuth
 		}
 		sess = s.sessions.start(s.cfg.User)
@@ -294,7 +294,9 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 // safeNext keeps a redirect target on this server.
 func safeNext(next string) string {
 	u, err := url.Parse(next)
-	if next == "" || err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+	// Browsers read a backslash as a slash: "/\host" leaves the server.
+	if next == "" || err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsRune(next, '\\') {
 		return "/docs"
 	}
 	return next

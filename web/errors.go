@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/bitext/bitext/endpoint"
 	"github.com/bitext/bitext/glossary"
@@ -98,7 +99,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, u *user, err error
 		return
 	}
 	if status == http.StatusForbidden && errors.Is(err, errAuth) && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/login?next="+r.URL.RequestURI(), http.StatusSeeOther)
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
 	s.render(w, r, status, "error", u, map[string]any{"Status": status, "Title": http.StatusText(status), "Message": err.Error()})
@@ -124,7 +125,10 @@ type handler func(w http.ResponseWriter, r *http.Request, u *user) error
 const maxBody = 1 << 20
 
 // api wraps an API call: identify the user, limit the body, map errors.
-func (s *Server) api(h handler) http.Handler {
+func (s *Server) api(h handler) http.Handler { return s.apiLimit(h, maxBody) }
+
+// apiLimit is api with another limit on the body.
+func (s *Server) apiLimit(h handler, limit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.identify(w, r)
 		if err != nil {
@@ -132,7 +136,7 @@ func (s *Server) api(h handler) http.Handler {
 			return
 		}
 		if r.ContentLength > 0 || r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		if err := h(w, r, u); err != nil {
 			s.fail(w, r, u, err)

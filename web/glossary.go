@@ -346,7 +346,6 @@ func (s *Server) apiGlossaryImport(w http.ResponseWriter, r *http.Request, u *us
 	if err != nil {
 		return badRequest("%v", err)
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxImport)
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return err

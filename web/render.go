@@ -6,7 +6,35 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
+
+// bufs keeps the buffers pages are rendered into: a review page of a long
+// document is megabytes, and growing a fresh buffer to that size for every
+// page cost a tenth of its time. pageSize remembers the size of each
+// template's last page, so that a buffer the pool lost is allocated once
+// at about the right size.
+var (
+	bufs     = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	pageSize sync.Map // template name → *atomic.Int64
+)
+
+func sizeOf(name string) *atomic.Int64 {
+	if n, ok := pageSize.Load(name); ok {
+		return n.(*atomic.Int64)
+	}
+	n, _ := pageSize.LoadOrStore(name, new(atomic.Int64))
+	return n.(*atomic.Int64)
+}
+
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() > 16<<20 {
+		return // an outsize page: let it go
+	}
+	b.Reset()
+	bufs.Put(b)
+}
 
 // pages are the templates rendered as whole pages, each with the layout.
 var pages = []string{"docs", "review", "search", "glossary", "entry", "login", "error"}
@@ -74,12 +102,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if name == "rows" {
 		exec = "rows"
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, exec, data); err != nil {
+	buf := bufs.Get().(*bytes.Buffer)
+	defer putBuf(buf)
+	size := sizeOf(name)
+	buf.Grow(int(size.Load()) + 4096)
+	if err := t.ExecuteTemplate(buf, exec, data); err != nil {
 		s.log.Error("render page", "page", name, "err", err)
 		http.Error(w, "internal error: the page could not be rendered", http.StatusInternalServerError)
 		return
 	}
+	size.Store(int64(buf.Len()))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)

@@ -158,7 +158,7 @@ func (s *Server) routes() {
 	m.Handle("GET /api/glossary", s.api(s.apiGlossary))
 	m.Handle("POST /api/glossary", s.api(s.apiGlossaryAdd))
 	m.Handle("GET /api/glossary/export", s.page(s.glossaryExport))
-	m.Handle("POST /api/glossary/import", s.api(s.apiGlossaryImport))
+	m.Handle("POST /api/glossary/import", s.apiLimit(s.apiGlossaryImport, maxImport))
 	m.Handle("POST /api/glossary/recheck", s.api(s.apiRecheck))
 	m.Handle("GET /api/glossary/{id}", s.api(s.apiEntry))
 	m.Handle("POST /api/glossary/{id}", s.api(s.apiEntryEdit))
