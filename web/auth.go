@@ -118,6 +118,8 @@ const (
 	sessionCookie = "bitext_session"
 	sessionTTL    = 12 * time.Hour
 	csrfHeader    = "X-CSRF-Token"
+	// maxSessions bounds the sessions kept in memory.
+	maxSessions = 10000
 )
 
 type sessions struct {
@@ -137,10 +139,21 @@ func (ss *sessions) start(name string) *session {
 	s := &session{id: randomToken(), csrf: randomToken(), user: name, expires: ss.now().Add(sessionTTL)}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	now := ss.now()
-	for id, o := range ss.m { // drop expired ones now and then
-		if o.expires.Before(now) {
-			delete(ss.m, id)
+	if len(ss.m) >= maxSessions {
+		// Full (a script without a cookie jar starts a session per
+		// request): drop the expired sessions, or else the one idle
+		// longest.
+		now := ss.now()
+		var oldest *session
+		for id, o := range ss.m {
+			if o.expires.Before(now) {
+				delete(ss.m, id)
+			} else if oldest == nil || o.expires.Before(oldest.expires) {
+				oldest = o
+			}
+		}
+		if len(ss.m) >= maxSessions && oldest != nil {
+			delete(ss.m, oldest.id)
 		}
 	}
 	ss.m[s.id] = s
@@ -216,7 +229,11 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) (*user, error)
 		setSessionCookie(w, r, sess)
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		if subtle.ConstantTimeCompare([]byte(r.Header.Get(csrfHeader)), []byte(sess.csrf)) != 1 {
+		token := r.Header.Get(csrfHeader)
+		if token == "" && r.Header.Get("Content-Type") == "application/x-www-form-urlencoded" {
+			token = r.PostFormValue("csrf") // a plain form (sign out without scripts)
+		}
+		if subtle.ConstantTimeCompare([]byte(token), []byte(sess.csrf)) != 1 {
 			return nil, errCSRF
 		}
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/bitext/bitext"
 )
@@ -63,5 +64,28 @@ func fill(t *testing.T, v reflect.Value, n int) {
 	case reflect.Interface:
 	default:
 		t.Fatalf("fill: a field of kind %s: teach fill to set it", v.Kind())
+	}
+}
+
+// TestSessionsBounded: a client that never keeps its cookie cannot grow
+// the sessions without bound; the sessions in use survive.
+func TestSessionsBounded(t *testing.T) {
+	now := time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
+	ss := newSessions(func() time.Time { return now })
+	kept := ss.start("alice")
+	for i := 0; i < maxSessions+500; i++ {
+		now = now.Add(time.Millisecond)
+		if i%1000 == 0 { // alice keeps using hers
+			ss.mu.Lock()
+			kept.expires = now.Add(sessionTTL)
+			ss.mu.Unlock()
+		}
+		ss.start("")
+	}
+	if n := len(ss.m); n > maxSessions {
+		t.Fatalf("%d sessions kept, want at most %d", n, maxSessions)
+	}
+	if ss.m[kept.id] == nil {
+		t.Fatal("the session in use was dropped")
 	}
 }

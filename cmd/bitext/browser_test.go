@@ -511,6 +511,9 @@ func TestReviewAppInBrowser(t *testing.T) {
 	if p := pairByID(t, b.pairs("release.txt"), first); p.Status != bitext.StatusRejected || p.ReviewedBy != "olga" {
 		t.Fatalf("rejected by a signed-in user: %+v", p)
 	}
+	br.do("sign out", chromedp.Click(`form.logout button`))
+	br.until("signed out", `location.pathname === "/login"`)
+	br.do("after signing out", chromedp.Navigate(authed.url+"/docs"), chromedp.WaitVisible(`form[action="/login"]`))
 	authed.stop(t)
 }
 

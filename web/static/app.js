@@ -75,14 +75,6 @@ const bitext = (() => {
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("[data-help]").forEach((b) =>
       b.addEventListener("click", () => document.getElementById("help").showModal()));
-    // Forms that post to the server directly (sign out) carry the token
-    // in the header through fetch.
-    document.querySelectorAll("form[data-csrf-form]").forEach((f) =>
-      f.addEventListener("submit", async (e) => {
-        e.preventDefault();
-        await fetch(f.action, { method: "POST", headers: { "X-CSRF-Token": csrf() }, credentials: "same-origin" });
-        location.href = "/login";
-      }));
   });
 
   return { api, toast, typing, csrf };
