@@ -199,13 +199,57 @@ type Pair struct {
 	Reviewed   bool        `json:"reviewed,omitempty"`
 	Violations []Violation `json:"violations,omitempty"`
 	// Terms are the ids of the glossary entries found in the Russian.
-	Terms      []string `json:"terms,omitempty"`
+	Terms []string `json:"terms,omitempty"`
+	// Findings are the QA checks' findings (numbers, dates, names…);
+	// Accepted the findings reviewers marked as false alarms, by key,
+	// which are not raised again for the pair.
+	Findings   []Finding    `json:"findings,omitempty"`
+	Accepted   []Acceptance `json:"accepted,omitempty"`
 	Reason     string   `json:"reason,omitempty"` // why the machine translation failed
 	Note       string   `json:"note,omitempty"`   // what a reviewer should look at
 	Version    int      `json:"version"`          // counts the changes; edits name the version they saw
 	ReviewedBy string   `json:"reviewed_by,omitempty"`
 	ReviewedAt string   `json:"reviewed_at,omitempty"`
 	UpdatedAt  string   `json:"updated_at,omitempty"`
+}
+
+// Acceptance is a finding a reviewer marked as a false alarm on a pair.
+type Acceptance struct {
+	Key string `json:"key"`
+	By  string `json:"by"`
+	At  string `json:"at"`
+}
+
+// SetFindings stores the findings of a check, marking those reviewers
+// accepted.
+func (p *Pair) SetFindings(fs []Finding) {
+	for k := range fs {
+		fs[k].Accepted = p.accepted(fs[k].Key)
+	}
+	p.Findings = fs
+}
+
+func (p *Pair) accepted(key string) bool {
+	for _, a := range p.Accepted {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// OpenFindings counts the findings not accepted, by severity.
+func (p *Pair) OpenFindings() (errors, warnings int) {
+	for _, f := range p.Findings {
+		switch {
+		case f.Accepted:
+		case f.Severity == SeverityError:
+			errors++
+		default:
+			warnings++
+		}
+	}
+	return errors, warnings
 }
 
 // Human reports whether people have worked on the pair: a run never

@@ -55,6 +55,12 @@ type Translation struct {
 	Terms      []string
 }
 
+// Checker checks a pair beyond the glossary (QA): numbers, dates, names,
+// text left untranslated, form.
+type Checker interface {
+	Check(ru, en string) []bitext.Finding
+}
+
 // Splitter cuts an English text into sentences (to split an edited pair).
 type Splitter interface {
 	Sentences(text string) []string
@@ -64,6 +70,7 @@ type Splitter interface {
 type Reviewer struct {
 	Store      Store
 	Glossary   Glossary   // nil: no glossary check after edits
+	QA         Checker    // nil: no QA check after edits
 	Translator Translator // nil: retranslate is refused
 	English    Splitter   // nil: an edited pair splits at sentence ends it finds itself
 	Who        string
@@ -157,13 +164,62 @@ func (r *Reviewer) change(ctx context.Context, action string, before, after []bi
 	return out, nil
 }
 
-// recheck sets the glossary findings of a pair from its texts.
+// recheck sets the glossary and QA findings of a pair from its texts
+// (findings reviewers accepted stay accepted).
 func (r *Reviewer) recheck(p *bitext.Pair) {
+	if r.QA != nil {
+		p.SetFindings(r.QA.Check(p.RU, p.EN))
+	}
 	if r.Glossary == nil || strings.TrimSpace(p.RU) == "" {
 		p.Violations = nil
 		return
 	}
 	p.Terms, p.Violations = r.Glossary.Check(p.RU, p.EN)
+}
+
+// Accept marks a finding of a pair (by its key) as a false alarm: it is
+// not raised again for that pair. version, when not 0, is the version the
+// reviewer saw. Unaccept takes that back.
+func (r *Reviewer) Accept(ctx context.Context, doc, id int64, key string, version int) (bitext.Pair, error) {
+	return r.accept(ctx, doc, id, key, version, true)
+}
+
+// Unaccept raises an accepted finding again.
+func (r *Reviewer) Unaccept(ctx context.Context, doc, id int64, key string, version int) (bitext.Pair, error) {
+	return r.accept(ctx, doc, id, key, version, false)
+}
+
+func (r *Reviewer) accept(ctx context.Context, doc, id int64, key string, version int, on bool) (bitext.Pair, error) {
+	p, err := r.get(ctx, doc, id, version, "")
+	if err != nil {
+		return p, err
+	}
+	i := slices.IndexFunc(p.Findings, func(f bitext.Finding) bool { return f.Key == key })
+	if i < 0 {
+		var keys []string
+		for _, f := range p.Findings {
+			keys = append(keys, f.Key)
+		}
+		return p, fmt.Errorf("%w: pair %d has no finding %q (its findings: %s)", ErrInvalid, id, key, strings.Join(keys, ", "))
+	}
+	if p.Findings[i].Accepted == on {
+		return p, nil
+	}
+	n := p
+	n.Findings = slices.Clone(p.Findings)
+	n.Accepted = slices.DeleteFunc(slices.Clone(p.Accepted), func(a bitext.Acceptance) bool { return a.Key == key })
+	action := "unaccept"
+	if on {
+		n.Accepted = append(n.Accepted, bitext.Acceptance{Key: key, By: r.Who, At: r.now()})
+		action = "accept"
+	}
+	n.SetFindings(n.Findings)
+	n.Version++
+	out, err := r.change(ctx, action, []bitext.Pair{p}, []bitext.Pair{n}, "")
+	if err != nil {
+		return p, err
+	}
+	return out[0], nil
 }
 
 // Edit replaces the English of a pair. version is the version the editor
@@ -587,6 +643,9 @@ func (r *Reviewer) Retranslate(ctx context.Context, doc, id int64) (bitext.Pair,
 	n := p
 	n.EN, n.State, n.Origin, n.Reason = join([]string{t.EN}), t.State, bitext.OriginModel, ""
 	n.Violations, n.Terms = t.Violations, t.Terms
+	if r.QA != nil {
+		n.SetFindings(r.QA.Check(n.RU, n.EN))
+	}
 	n.Edited, n.Reviewed, n.Status, n.ReviewedBy, n.ReviewedAt, n.Note = false, true, bitext.StatusDraft, "", "", ""
 	n.Version++
 	if r.Glossary != nil {

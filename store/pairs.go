@@ -66,6 +66,8 @@ type pairRow struct {
 	Reviewed   bool          `db:"reviewed"`
 	Violations string        `db:"violations"`
 	Terms      string        `db:"terms"`
+	Findings   string        `db:"findings"`
+	Accepted   string        `db:"accepted"`
 	Reason     string        `db:"reason"`
 	Note       string        `db:"note"`
 	Version    int           `db:"version"`
@@ -75,7 +77,7 @@ type pairRow struct {
 }
 
 const pairColumns = `id, doc_id, en_doc, idx, src, tgt, ru, en, mt, confidence, state, origin, status, edited, reviewed,
-	violations, terms, reason, note, version, reviewed_by, reviewed_at, updated_at`
+	violations, terms, findings, accepted, reason, note, version, reviewed_by, reviewed_at, updated_at`
 
 func (r *pairRow) pair() (bitext.Pair, error) {
 	p := bitext.Pair{ID: r.ID, Doc: r.Doc, EnDoc: r.EnDoc.Int64, Index: r.Idx, RU: r.RU, EN: r.EN, MT: r.MT,
@@ -84,7 +86,8 @@ func (r *pairRow) pair() (bitext.Pair, error) {
 	for _, f := range []struct {
 		name, raw string
 		into      any
-	}{{"src", r.Src, &p.Src}, {"tgt", r.Tgt, &p.Tgt}, {"violations", r.Violations, &p.Violations}, {"terms", r.Terms, &p.Terms}} {
+	}{{"src", r.Src, &p.Src}, {"tgt", r.Tgt, &p.Tgt}, {"violations", r.Violations, &p.Violations}, {"terms", r.Terms, &p.Terms},
+		{"findings", r.Findings, &p.Findings}, {"accepted", r.Accepted, &p.Accepted}} {
 		if err := json.Unmarshal([]byte(f.raw), f.into); err != nil {
 			return p, fmt.Errorf("pair %d: %s: %w", r.ID, f.name, err)
 		}
@@ -224,10 +227,11 @@ func insertPair(ctx context.Context, w *pairWriter, p *bitext.Pair) error {
 		p.Version = 1
 	}
 	res, err := w.exec(ctx, `INSERT INTO pairs (id, doc_id, en_doc, idx, src, tgt, ru, en, mt, confidence, state, origin,
-		status, edited, reviewed, violations, terms, reason, note, version, reviewed_by, reviewed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		status, edited, reviewed, violations, terms, findings, accepted, reason, note, version, reviewed_by, reviewed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, p.Doc, enDoc, p.Index, jsonOf(p.Src, "[]"), jsonOf(p.Tgt, "[]"), p.RU, p.EN, p.MT, clamp01(p.Confidence), p.State, p.Origin,
-		p.Status, p.Edited, p.Reviewed, jsonOf(p.Violations, "[]"), jsonOf(p.Terms, "[]"), p.Reason, p.Note, p.Version, p.ReviewedBy, p.ReviewedAt)
+		p.Status, p.Edited, p.Reviewed, jsonOf(p.Violations, "[]"), jsonOf(p.Terms, "[]"), jsonOf(p.Findings, "[]"), jsonOf(p.Accepted, "[]"),
+		p.Reason, p.Note, p.Version, p.ReviewedBy, p.ReviewedAt)
 	if err != nil {
 		return fmt.Errorf("store pair %s: %w", p.Bead(), err)
 	}
@@ -240,10 +244,11 @@ func insertPair(ctx context.Context, w *pairWriter, p *bitext.Pair) error {
 // updatePair rewrites a stored pair (same id) with p.
 func updatePair(ctx context.Context, w *pairWriter, p *bitext.Pair) error {
 	_, err := w.exec(ctx, `UPDATE pairs SET idx = ?, src = ?, tgt = ?, ru = ?, en = ?, mt = ?, confidence = ?, state = ?,
-		origin = ?, status = ?, edited = ?, reviewed = ?, violations = ?, terms = ?, reason = ?, note = ?, version = ?, reviewed_by = ?,
-		reviewed_at = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
+		origin = ?, status = ?, edited = ?, reviewed = ?, violations = ?, terms = ?, findings = ?, accepted = ?, reason = ?, note = ?,
+		version = ?, reviewed_by = ?, reviewed_at = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?`,
 		p.Index, jsonOf(p.Src, "[]"), jsonOf(p.Tgt, "[]"), p.RU, p.EN, p.MT, clamp01(p.Confidence), p.State, p.Origin, p.Status,
-		p.Edited, p.Reviewed, jsonOf(p.Violations, "[]"), jsonOf(p.Terms, "[]"), p.Reason, p.Note, p.Version, p.ReviewedBy, p.ReviewedAt, p.ID)
+		p.Edited, p.Reviewed, jsonOf(p.Violations, "[]"), jsonOf(p.Terms, "[]"), jsonOf(p.Findings, "[]"), jsonOf(p.Accepted, "[]"),
+		p.Reason, p.Note, p.Version, p.ReviewedBy, p.ReviewedAt, p.ID)
 	if err != nil {
 		return fmt.Errorf("store pair %d: %w", p.ID, err)
 	}
@@ -399,9 +404,11 @@ func sameMachine(p, old *bitext.Pair) bool {
 		p.Confidence == old.Confidence && p.Reason == old.Reason && p.Note == old.Note && sameCheck(p, old)
 }
 
-// sameCheck reports whether two pairs have the same glossary findings.
+// sameCheck reports whether two pairs have the same glossary and QA
+// findings.
 func sameCheck(p, old *bitext.Pair) bool {
-	return jsonOf(p.Violations, "[]") == jsonOf(old.Violations, "[]") && jsonOf(p.Terms, "[]") == jsonOf(old.Terms, "[]")
+	return jsonOf(p.Violations, "[]") == jsonOf(old.Violations, "[]") && jsonOf(p.Terms, "[]") == jsonOf(old.Terms, "[]") &&
+		jsonOf(p.Findings, "[]") == jsonOf(old.Findings, "[]")
 }
 
 // PairChange replaces a contiguous stretch of a document's pairs: Before
@@ -410,7 +417,7 @@ func sameCheck(p, old *bitext.Pair) bool {
 // it; new ones get one). Every change is kept in the history.
 type PairChange struct {
 	Doc    int64
-	Action string // edit, approve, reject, reopen, merge, split, shift, retranslate, undo
+	Action string // edit, approve, reject, reopen, merge, split, shift, retranslate, undo, accept, unaccept
 	Who    string
 	Before []bitext.Pair
 	After  []bitext.Pair
