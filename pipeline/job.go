@@ -65,6 +65,7 @@ type Job struct {
 	Translator TranslatorFactory // nil: no endpoint configured
 	Estimator  Estimator         // nil: no cost estimates
 	Glossary   *Glossary         // nil: no glossary
+	QA         Checker           // nil: no QA checks
 	Config     JobConfig
 	Log        *slog.Logger
 	Progress   Progress // may be nil

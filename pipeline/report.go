@@ -34,13 +34,18 @@ type DocReport struct {
 	TermsOK        int      `json:"terms_ok"`
 	TermSuccess    *float64 `json:"term_success,omitempty"`
 	Violations     int      `json:"violations"`
-	Pairs          int      `json:"pairs,omitempty"`
-	LowConf        int      `json:"low_confidence_pairs,omitempty"`
-	Calls          int      `json:"calls,omitempty"`
-	TokensIn       int      `json:"tokens_in,omitempty"`
-	TokensOut      int      `json:"tokens_out,omitempty"`
-	Cost           float64  `json:"cost,omitempty"`
-	Outputs        []string `json:"outputs,omitempty"`
+	// QAErrors and QAWarnings count the QA findings of the pairs (those
+	// reviewers accepted left out), Findings them by kind.
+	QAErrors   int                        `json:"qa_errors"`
+	QAWarnings int                        `json:"qa_warnings"`
+	Findings   map[bitext.FindingKind]int `json:"qa_findings,omitempty"`
+	Pairs      int                        `json:"pairs,omitempty"`
+	LowConf    int                        `json:"low_confidence_pairs,omitempty"`
+	Calls      int                        `json:"calls,omitempty"`
+	TokensIn   int                        `json:"tokens_in,omitempty"`
+	TokensOut  int                        `json:"tokens_out,omitempty"`
+	Cost       float64                    `json:"cost,omitempty"`
+	Outputs    []string                   `json:"outputs,omitempty"`
 	// Note says why the outputs are not named after the input alone
 	// (another input of the run would have had the same names).
 	Note  string `json:"note,omitempty"`
@@ -60,21 +65,24 @@ type Report struct {
 	GlossaryEntries int       `json:"glossary_entries"`
 	// GlossarySource says where the glossary came from (the built-in one,
 	// a file imported for the run, the database's own).
-	GlossarySource string               `json:"glossary_source,omitempty"`
-	DryRun         bool                 `json:"dry_run,omitempty"`
-	Documents      []DocReport          `json:"documents"`
-	Segments       map[bitext.State]int `json:"segments"`
-	Terms          int                  `json:"terms"`
-	TermsOK        int                  `json:"terms_ok"`
-	TermSuccess    *float64             `json:"term_success,omitempty"`
-	Violations     int                  `json:"violations"`
-	Calls          int                  `json:"calls"`         // translation requests
-	HTTPAttempts   int                  `json:"http_attempts"` // HTTP requests, retries included
-	TokensIn       int                  `json:"tokens_in"`
-	TokensOut      int                  `json:"tokens_out"`
-	Cost           float64              `json:"cost"`
-	Waiting        []string             `json:"waiting_for_endpoint,omitempty"`
-	Failed         int                  `json:"failed_inputs"`
+	GlossarySource string                     `json:"glossary_source,omitempty"`
+	DryRun         bool                       `json:"dry_run,omitempty"`
+	Documents      []DocReport                `json:"documents"`
+	Segments       map[bitext.State]int       `json:"segments"`
+	Terms          int                        `json:"terms"`
+	TermsOK        int                        `json:"terms_ok"`
+	TermSuccess    *float64                   `json:"term_success,omitempty"`
+	Violations     int                        `json:"violations"`
+	QAErrors       int                        `json:"qa_errors"`
+	QAWarnings     int                        `json:"qa_warnings"`
+	Findings       map[bitext.FindingKind]int `json:"qa_findings,omitempty"`
+	Calls          int                        `json:"calls"`         // translation requests
+	HTTPAttempts   int                        `json:"http_attempts"` // HTTP requests, retries included
+	TokensIn       int                        `json:"tokens_in"`
+	TokensOut      int                        `json:"tokens_out"`
+	Cost           float64                    `json:"cost"`
+	Waiting        []string                   `json:"waiting_for_endpoint,omitempty"`
+	Failed         int                        `json:"failed_inputs"`
 	// Skipped lists the files found in folders that are not read (PDFs,
 	// images, hidden files…), each with the reason; they do not make the
 	// run fail unless nothing at all was read.
@@ -147,6 +155,14 @@ func (rep *Report) finish(start time.Time) *Report {
 		rep.Terms += d.Terms
 		rep.TermsOK += d.TermsOK
 		rep.Violations += d.Violations
+		rep.QAErrors += d.QAErrors
+		rep.QAWarnings += d.QAWarnings
+		for k, v := range d.Findings {
+			if rep.Findings == nil {
+				rep.Findings = map[bitext.FindingKind]int{}
+			}
+			rep.Findings[k] += v
+		}
 		rep.Calls += d.Calls
 		rep.TokensIn += d.TokensIn
 		rep.TokensOut += d.TokensOut

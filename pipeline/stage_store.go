@@ -69,6 +69,7 @@ func (j *Job) reloadIfUnsaved(ctx context.Context, w *docWork) (reloaded bool, e
 // reviewer's change in the meantime makes it start again from what is
 // stored. It returns the document's pairs as stored.
 func (j *Job) storePairs(ctx context.Context, doc, en int64, fresh []bitext.Pair, texts bitext.SideTexts) ([]bitext.Pair, error) {
+	j.checkQA(fresh)
 	var err error
 	for range 5 {
 		var expect, stored []bitext.Pair

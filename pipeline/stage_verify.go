@@ -84,6 +84,9 @@ func noteWithheld(dr *DocReport, withheld []int) {
 // verifyPair checks a pair against the glossary: the entries found in its
 // Russian and the violations of its English.
 func (j *Job) verifyPair(p *bitext.Pair) {
+	if j.QA != nil {
+		p.SetFindings(j.QA.Check(p.RU, p.EN))
+	}
 	if j.Glossary == nil || p.RU == "" {
 		return
 	}
@@ -102,6 +105,7 @@ func (j *Job) verifyPair(p *bitext.Pair) {
 // violations (so that the figures include what reviewers changed).
 func countPairs(dr *DocReport, pairs []bitext.Pair) {
 	dr.Pairs, dr.LowConf, dr.Terms, dr.TermsOK, dr.Violations, dr.TermSuccess = len(pairs), 0, 0, 0, 0, nil
+	dr.QAErrors, dr.QAWarnings, dr.Findings = 0, 0, nil
 	for k := range pairs {
 		p := &pairs[k]
 		if p.Confidence < LowConfidence && p.State != bitext.StateFailed && !p.Human() {
@@ -114,9 +118,66 @@ func countPairs(dr *DocReport, pairs []bitext.Pair) {
 		dr.Terms += t
 		dr.TermsOK += ok
 		dr.Violations += len(p.Violations)
+		for _, f := range p.Findings {
+			if f.Accepted {
+				continue
+			}
+			if dr.Findings == nil {
+				dr.Findings = map[bitext.FindingKind]int{}
+			}
+			dr.Findings[f.Kind]++
+			if f.Severity == bitext.SeverityError {
+				dr.QAErrors++
+			} else {
+				dr.QAWarnings++
+			}
+		}
 	}
 	if dr.Terms > 0 {
 		v := float64(dr.TermsOK) / float64(dr.Terms)
 		dr.TermSuccess = &v
+	}
+}
+
+// Checker finds what a translation got wrong beyond the glossary (QA):
+// numbers, dates, names, text left untranslated, lengths far from the
+// document's, inconsistencies, form.
+type Checker interface {
+	// Check checks one pair alone.
+	Check(ru, en string) []bitext.Finding
+	// CheckDoc checks a document's pairs together (one slice per pair).
+	CheckDoc(ru, en []string) [][]bitext.Finding
+}
+
+// checkQA sets the QA findings of a run's pairs; a machine translation
+// with an error finding is not verified: it needs a look, and its note
+// says why.
+func (j *Job) checkQA(pairs []bitext.Pair) {
+	if j.QA == nil || len(pairs) == 0 {
+		return
+	}
+	ru := make([]string, len(pairs))
+	en := make([]string, len(pairs))
+	for k := range pairs {
+		if pairs[k].State.Done() {
+			ru[k], en[k] = pairs[k].RU, pairs[k].EN
+		}
+	}
+	found := j.QA.CheckDoc(ru, en)
+	for k := range pairs {
+		p := &pairs[k]
+		if !p.State.Done() || k >= len(found) {
+			continue
+		}
+		p.SetFindings(found[k])
+		if errs, _ := p.OpenFindings(); errs > 0 && p.State == bitext.StateVerified {
+			p.State = bitext.StateNeedsReview
+			for _, f := range p.Findings {
+				if f.Severity == bitext.SeverityError && !f.Accepted {
+					p.Note = strings.TrimSpace(p.Note + " QA: " + f.Message)
+					break
+				}
+			}
+		}
 	}
 }

@@ -196,6 +196,9 @@ type DocumentStats struct {
 	TermsOK int                   `json:"terms_ok"`
 	// Violations counts the pairs with glossary violations.
 	Violations int `json:"violations"`
+	// QAErrors and QAWarnings count the QA findings not accepted.
+	QAErrors   int `json:"qa_errors"`
+	QAWarnings int `json:"qa_warnings"`
 	// LastChange is when a person last changed one of its pairs, and who
 	// ("" when nobody has).
 	LastChange string `json:"last_change,omitempty"`
@@ -205,7 +208,7 @@ type DocumentStats struct {
 // PairStats returns the DocumentStats of every document that has pairs, by
 // document id.
 func (db *DB) PairStats(ctx context.Context) (map[int64]*DocumentStats, error) {
-	rows, err := db.reader.QueryxContext(ctx, `SELECT doc_id, state, status, terms, violations FROM pairs`)
+	rows, err := db.reader.QueryxContext(ctx, `SELECT doc_id, state, status, terms, violations, findings FROM pairs`)
 	if err != nil {
 		return nil, fmt.Errorf("count pairs: %w", err)
 	}
@@ -213,10 +216,10 @@ func (db *DB) PairStats(ctx context.Context) (map[int64]*DocumentStats, error) {
 	out := map[int64]*DocumentStats{}
 	for rows.Next() {
 		var r pairRow
-		if err := rows.Scan(&r.Doc, &r.State, &r.Status, &r.Terms, &r.Violations); err != nil {
+		if err := rows.Scan(&r.Doc, &r.State, &r.Status, &r.Terms, &r.Violations, &r.Findings); err != nil {
 			return nil, fmt.Errorf("count pairs: %w", err)
 		}
-		r.Src, r.Tgt = "[]", "[]"
+		r.Src, r.Tgt, r.Accepted = "[]", "[]", "[]"
 		st := out[r.Doc]
 		if st == nil {
 			st = &DocumentStats{States: map[bitext.State]int{}, Status: map[bitext.Status]int{}}
@@ -235,6 +238,9 @@ func (db *DB) PairStats(ctx context.Context) (map[int64]*DocumentStats, error) {
 		if len(p.Violations) > 0 {
 			st.Violations++
 		}
+		e, w := p.OpenFindings()
+		st.QAErrors += e
+		st.QAWarnings += w
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("count pairs: %w", err)

@@ -45,6 +45,8 @@ type pairView struct {
 	Reviewed   bool
 	Violations []bitext.Violation
 	Terms      []string
+	Findings   []bitext.Finding
+	Accepted   []bitext.Acceptance
 	Reason     string
 	Note       string
 	Version    int
@@ -64,11 +66,13 @@ type pairView struct {
 	Shape string
 }
 
-// pairFilter selects the pairs of a document: ?status=&below=&violations=.
+// pairFilter selects the pairs of a document:
+// ?status=&below=&violations=&findings=.
 type pairFilter struct {
 	Status     bitext.Status
 	Below      float64 // < 0: none
 	Violations bool
+	Findings   bool // with QA findings not accepted
 }
 
 func parseFilter(r *http.Request) (pairFilter, error) {
@@ -88,19 +92,24 @@ func parseFilter(r *http.Request) (pairFilter, error) {
 		}
 		f.Below = c
 	}
-	switch v := q.Get("violations"); v {
-	case "", "0", "false", "off":
-	case "1", "true", "on":
-		f.Violations = true
-	default:
-		return f, badRequest("violations=%q: give 1 or 0", v)
+	for _, b := range []struct {
+		name string
+		to   *bool
+	}{{"violations", &f.Violations}, {"findings", &f.Findings}} {
+		switch v := q.Get(b.name); v {
+		case "", "0", "false", "off":
+		case "1", "true", "on":
+			*b.to = true
+		default:
+			return f, badRequest("%s=%q: give 1 or 0", b.name, v)
+		}
 	}
 	return f, nil
 }
 
 func (f pairFilter) keep(p *bitext.Pair) bool {
 	return (f.Status == "" || p.Status == f.Status) && (f.Below < 0 || p.Confidence < f.Below) &&
-		(!f.Violations || len(p.Violations) > 0)
+		(!f.Violations || len(p.Violations) > 0) && (!f.Findings || openFindings(p))
 }
 
 // docID reads the {id} of a path as a document id.
@@ -205,7 +214,7 @@ func defaultThreshold(src align.PairSource) float64 {
 func view(p bitext.Pair, g *pipeline.Glossary, threshold float64) pairView {
 	v := pairView{Pair: p, ID: p.ID, Doc: p.Doc, EnDoc: p.EnDoc, Index: p.Index, Src: p.Src, Tgt: p.Tgt, RU: p.RU, EN: p.EN, MT: p.MT,
 		Confidence: p.Confidence, State: p.State, Origin: p.Origin, Status: p.Status, Edited: p.Edited, Reviewed: p.Reviewed,
-		Violations: p.Violations, Terms: p.Terms, Reason: p.Reason, Note: p.Note, Version: p.Version, ReviewedBy: p.ReviewedBy,
+		Violations: p.Violations, Terms: p.Terms, Findings: p.Findings, Accepted: p.Accepted, Reason: p.Reason, Note: p.Note, Version: p.Version, ReviewedBy: p.ReviewedBy,
 		ReviewedAt: p.ReviewedAt, UpdatedAt: p.UpdatedAt,
 		Shade: min(4, int(p.Confidence*5)), Low: p.Confidence < threshold, Shape: strconv.Itoa(len(p.Src)) + "-" + strconv.Itoa(len(p.Tgt))}
 	var ruSpans, enSpans []pipeline.TermSpan
@@ -246,11 +255,17 @@ func parts(text string, spans []pipeline.TermSpan, russian bool) []part {
 	return out
 }
 
+// openFindings tells whether a pair has QA findings not accepted.
+func openFindings(p *bitext.Pair) bool {
+	e, w := p.OpenFindings()
+	return e+w > 0
+}
+
 // needsLook tells whether a pair waits for a reviewer.
 func needsLook(p *bitext.Pair) bool { return p.Status == bitext.StatusDraft }
 
 // rankLooks numbers the pairs that need a look in the order a reviewer
-// should take them: glossary violations first, then pairs the machine
+// should take them: glossary violations and QA errors first, then pairs the machine
 // flagged, then by confidence, lowest first, then in document order.
 func rankLooks(ps []pairView) {
 	var order []*pairView
@@ -266,7 +281,7 @@ func rankLooks(ps []pairView) {
 		return 1
 	}
 	viol := func(p *pairView) int {
-		if len(p.Violations) > 0 {
+		if errs, _ := p.Pair.OpenFindings(); len(p.Violations) > 0 || errs > 0 {
 			return 0
 		}
 		return 1
@@ -515,9 +530,10 @@ type opBody struct {
 	ENCount *int    `json:"en_count"`
 	Side    string  `json:"side"` // shift: ru or en
 	Dir     string  `json:"dir"`  // shift: up or down
+	Key     string  `json:"key"`  // accept, unaccept: the finding's key
 }
 
-// apiPairOp: POST /api/pairs/{id}/{approve|reject|edit|merge|split|shift|retranslate|undo}.
+// apiPairOp: POST /api/pairs/{id}/{approve|reject|edit|merge|split|shift|retranslate|undo|accept|unaccept}.
 // It answers with the pairs the change left ("pairs") and, for approve and
 // reject, why a pair was left as it was ("skipped").
 func (s *Server) apiPairOp(w http.ResponseWriter, r *http.Request, u *user) error {
@@ -625,6 +641,19 @@ func (s *Server) apiPairOp(w http.ResponseWriter, r *http.Request, u *user) erro
 		if pairs, err = rv.Undo(ctx, doc, id); err != nil {
 			return err
 		}
+	case "accept", "unaccept":
+		if b.Key == "" {
+			return badRequest(`%s: give {"key": K, "version": V}, K the finding's key`, op)
+		}
+		f := rv.Accept
+		if op == "unaccept" {
+			f = rv.Unaccept
+		}
+		p, err := f(ctx, doc, id, b.Key, b.Version)
+		if err != nil {
+			return err
+		}
+		pairs = []bitext.Pair{p}
 	default:
 		return fmt.Errorf("%w: /api/pairs/%d/%s", store.ErrNotFound, id, op)
 	}

@@ -30,6 +30,7 @@ type PairsCmd struct {
 	Shift       PairsShiftCmd       `cmd:"" help:"Move a sentence of a pair to its neighbour."`
 	Retranslate PairsRetranslateCmd `cmd:"" help:"Translate one pair again through the endpoint, with the glossary."`
 	Undo        PairsUndoCmd        `cmd:"" help:"Undo the last change of a pair."`
+	Accept      PairsAcceptCmd      `cmd:"" help:"Accept a QA finding of a pair as a false alarm (it is not raised again)."`
 	History     PairsHistoryCmd     `cmd:"" help:"Show every change of a pair: who, when, before and after."`
 }
 
@@ -103,6 +104,7 @@ type PairsListCmd struct {
 	State      string  `help:"Only pairs in this machine state: verified, translated, needs-review, failed, pending, human."`
 	Below      float64 `help:"Only pairs whose confidence is below this." default:"-1"`
 	Violations bool    `help:"Only pairs with glossary violations."`
+	Findings   bool    `help:"Only pairs with QA findings not accepted."`
 	JSON       bool    `help:"Print JSON, one pair per line."`
 }
 
@@ -150,7 +152,7 @@ func (c *PairsListCmd) Run(app *App) error {
 	shown := 0
 	for _, p := range ps {
 		if (status != "" && p.Status != status) || (c.State != "" && string(p.State) != c.State) ||
-			(c.Below >= 0 && p.Confidence >= c.Below) || (c.Violations && len(p.Violations) == 0) {
+			(c.Below >= 0 && p.Confidence >= c.Below) || (c.Violations && len(p.Violations) == 0) || (c.Findings && !openFindings(&p)) {
 			continue
 		}
 		shown++
@@ -195,6 +197,20 @@ func printPair(w io.Writer, p *bitext.Pair) {
 	}
 	for _, v := range p.Violations {
 		fmt.Fprintf(w, "  ! %s\n", v.String())
+	}
+	for _, f := range p.Findings {
+		mark := "!"
+		switch {
+		case f.Accepted:
+			mark = "✓"
+		case f.Severity == bitext.SeverityWarning:
+			mark = "?"
+		}
+		acc := ""
+		if f.Accepted {
+			acc = " (accepted)"
+		}
+		fmt.Fprintf(w, "  %s %s %s: %s [%s]%s\n", mark, f.Severity, f.Kind, oneLineText(f.Message), f.Key, acc)
 	}
 	if p.Note != "" {
 		fmt.Fprintf(w, "  note: %s\n", p.Note)
@@ -566,6 +582,45 @@ Examples:
 func (c *PairsUndoCmd) Run(app *App) error {
 	return c.apply(app, []string{c.ID}, func(r *review.Reviewer, doc int64, ids []int64) ([]bitext.Pair, error) {
 		return r.Undo(app.Ctx, doc, ids[0])
+	})
+}
+
+func openFindings(p *bitext.Pair) bool {
+	e, w := p.OpenFindings()
+	return e+w > 0
+}
+
+// PairsAcceptCmd accepts a QA finding as a false alarm.
+type PairsAcceptCmd struct {
+	reviewFlags
+	ID      string `arg:"" help:"Pair id."`
+	Key     string `arg:"" help:"The finding's key, as 'bitext pairs list' shows it in brackets, such as number:1500."`
+	Undo    bool   `name:"undo" help:"Raise the finding again."`
+	Version int    `help:"The version of the pair you reviewed: a newer one is a conflict."`
+}
+
+// Help shows examples.
+func (c *PairsAcceptCmd) Help() string {
+	return `Marks a QA finding (a number, date, name… that the check doubts) as a false
+alarm: it is not raised again for that pair, by re-runs either, and no longer
+keeps the pair from being verified. The change is kept in the pair's history
+(who, when) and can be undone.
+
+Examples:
+  bitext pairs list statement.ru.txt --findings
+  bitext pairs accept statement.ru.txt 12 number:1500
+  bitext pairs accept statement.ru.txt 12 number:1500 --undo`
+}
+
+// Run accepts.
+func (c *PairsAcceptCmd) Run(app *App) error {
+	return c.apply(app, []string{c.ID}, func(r *review.Reviewer, doc int64, ids []int64) ([]bitext.Pair, error) {
+		f := r.Accept
+		if c.Undo {
+			f = r.Unaccept
+		}
+		p, err := f(app.Ctx, doc, ids[0], c.Key, c.Version)
+		return []bitext.Pair{p}, err
 	})
 }
 

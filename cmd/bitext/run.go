@@ -464,6 +464,9 @@ func printSummary(w io.Writer, rep *pipeline.Report, reportPath string, cfg endp
 		if d.Violations > 0 {
 			parts = append(parts, fmt.Sprintf("%d violations", d.Violations))
 		}
+		if d.QAErrors+d.QAWarnings > 0 {
+			parts = append(parts, fmt.Sprintf("QA %d errors, %d warnings", d.QAErrors, d.QAWarnings))
+		}
 		if d.FromMemory > 0 {
 			parts = append(parts, fmt.Sprintf("%d from memory", d.FromMemory))
 		}
@@ -515,6 +518,9 @@ func printSummary(w io.Writer, rep *pipeline.Report, reportPath string, cfg endp
 		fmt.Fprintf(w, "; term success %.1f%% (%d/%d)", 100**rep.TermSuccess, rep.TermsOK, rep.Terms)
 	}
 	fmt.Fprintf(w, "; %d violations", rep.Violations)
+	if len(rep.Findings) > 0 || rep.QAErrors > 0 {
+		fmt.Fprintf(w, "; QA: %d errors, %d warnings (%s)", rep.QAErrors, rep.QAWarnings, fmtFindings(rep.Findings))
+	}
 	if rep.SkippedInputs > 0 {
 		fmt.Fprintf(w, "; %d files skipped", rep.SkippedInputs)
 	}
@@ -540,6 +546,25 @@ func fmtStates(m map[bitext.State]int) string {
 		if n := m[s]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, s))
 		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// fmtFindings lists QA findings by kind, most first.
+func fmtFindings(m map[bitext.FindingKind]int) string {
+	kinds := make([]bitext.FindingKind, 0, len(m))
+	for k := range m {
+		kinds = append(kinds, k)
+	}
+	slices.SortFunc(kinds, func(a, b bitext.FindingKind) int {
+		if m[a] != m[b] {
+			return m[b] - m[a]
+		}
+		return strings.Compare(string(a), string(b))
+	})
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
 	}
 	return strings.Join(parts, ", ")
 }

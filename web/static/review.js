@@ -95,7 +95,7 @@
     if (then) await then(res);
     else if (!res.skipped) bitext.toast(label[name] + ": pair " + first + ".", "ok");
   }
-  const label = { approve: "Approved", reject: "Rejected", edit: "Saved", merge: "Merged", split: "Split",
+  const label = { accept: "Accepted as a false alarm", unaccept: "Raised again", approve: "Approved", reject: "Rejected", edit: "Saved", merge: "Merged", split: "Split",
     shift: "Moved a sentence", retranslate: "Re-translated", undo: "Undone" };
 
   function approveNext() {
@@ -233,11 +233,29 @@
     else if (k === "t") { bitext.toast("Translating…", "info"); op("retranslate"); }
     else if (k === "u") op("undo");
     else if (k === "h") showHistory();
+    else if (k === "f") {
+      const b = current && current.querySelector("button[data-accept][data-on='1']");
+      if (b) acceptFinding(b.dataset.accept, true);
+      else bitext.toast("No open QA finding on this pair.", "info");
+    }
     else done = false;
     if (done) e.preventDefault();
   });
 
+  // acceptFinding marks a QA finding of the current pair as a false alarm
+  // (or raises it again).
+  function acceptFinding(key, on) {
+    if (!current) return;
+    op(on ? "accept" : "unaccept", { key, version: +current.dataset.version });
+  }
+
   tbody.addEventListener("click", (e) => {
+    const btn = e.target.closest("button[data-accept]");
+    if (btn) {
+      focusRow(btn.closest("tr.pair"), false);
+      acceptFinding(btn.dataset.accept, btn.dataset.on === "1");
+      return;
+    }
     const row = e.target.closest("tr.pair");
     if (row && !e.target.closest("textarea")) focusRow(row, false);
   });
