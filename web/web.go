@@ -61,6 +61,9 @@ type Config struct {
 	// the current glossary (nil: re-translation is refused with the
 	// reason).
 	Translator func(ctx context.Context) (review.Translator, error)
+	// QA checks edited and re-translated pairs beyond the glossary (nil:
+	// no QA check).
+	QA review.Checker
 	// Users are the people who may sign in (nil: no sign-in; everyone is
 	// User, and only loopback host names are answered).
 	Users *Users
@@ -178,7 +181,7 @@ func (s *Server) staticFiles() http.Handler {
 
 // reviewer acts as u, checking edits with the current glossary.
 func (s *Server) reviewer(ctx context.Context, u *user) (*review.Reviewer, error) {
-	r := &review.Reviewer{Store: s.st, Who: u.name, Now: s.cfg.Now}
+	r := &review.Reviewer{Store: s.st, Who: u.name, Now: s.cfg.Now, QA: s.cfg.QA}
 	g, err := s.glossary(ctx)
 	if err != nil {
 		return nil, err

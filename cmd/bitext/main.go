@@ -45,6 +45,7 @@ type CLI struct {
 	Docs      DocsCmd      `cmd:"" help:"List the stored documents with their review progress."`
 	Pairs     PairsCmd     `cmd:"" help:"Review aligned pairs: list, approve, reject, edit, merge, split, shift, retranslate, undo, history."`
 	Serve     ServeCmd     `cmd:"" help:"Serve the review web app (documents, review, glossary) and its JSON API."`
+	QA        QACmd        `cmd:"" name:"qa" help:"Check translations: numbers, dates, names, untranslated text, lengths, consistency, form, glossary."`
 	Translate TranslateCmd `cmd:"" help:"Translate one file to stdout."`
 	Endpoint  EndpointCmd  `cmd:"" help:"Check the model endpoint, or serve a fake one."`
 	Versions  VersionCmd   `cmd:"" name:"version" help:"Print the version: module, commit, build tags, Go."`

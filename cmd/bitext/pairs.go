@@ -54,7 +54,7 @@ func (f *reviewFlags) reviewer(app *App) (*review.Reviewer, int64, func(), error
 		db.Close()
 		return nil, 0, nil, err
 	}
-	r := &review.Reviewer{Store: db, Who: f.who()}
+	r := &review.Reviewer{Store: db, Who: f.who(), QA: qaChecker{}}
 	if g, err := loadGlossary(app, db, ""); err == nil && g != nil {
 		r.Glossary = g
 	}

@@ -247,6 +247,7 @@ func (c *RunCmd) Run(app *App) error {
 		Analyzer: a,
 		Store:    db,
 		Glossary: g,
+		QA:       qaChecker{},
 		Log:      app.Log,
 		Config: pipeline.JobConfig{OutDir: c.Out, Model: cfg.Model, PromptVersion: translate.PromptVersion,
 			DryRun: c.DryRun, MaxCost: c.MaxCost, Pairs: c.Pair, Parallel: c.parallel(cfg), PairMT: c.PairMT},

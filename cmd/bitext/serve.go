@@ -85,7 +85,7 @@ func (c *ServeCmd) Run(app *App) error {
 		app.Log.Info("no model endpoint: re-translating a pair is off (configure one as for 'bitext run')")
 	}
 	who := (&editorFlags{By: c.User}).who()
-	srv, err := web.New(web.Config{Store: db, Translator: translator, Users: users, User: who, Log: app.Log})
+	srv, err := web.New(web.Config{Store: db, QA: qaChecker{}, Translator: translator, Users: users, User: who, Log: app.Log})
 	if err != nil {
 		return err
 	}
