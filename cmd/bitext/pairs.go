@@ -61,6 +61,21 @@ func (f *reviewFlags) reviewer(app *App) (*review.Reviewer, int64, func(), error
 	return r, doc, func() { db.Close() }, nil
 }
 
+// storedPairs reads the pairs of a document named by id or file name.
+func storedPairs(app *App, name string) (int64, []bitext.Pair, error) {
+	db, err := openStoreReading(app)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer db.Close()
+	doc, err := findDocument(app, db, name)
+	if err != nil {
+		return 0, nil, err
+	}
+	ps, err := db.Pairs(app.Ctx, doc)
+	return doc, ps, err
+}
+
 // findDocument resolves a document named by id or by file name (or path).
 // An English translation names its Russian original, whose pairs they are.
 func findDocument(app *App, db *store.DB, name string) (int64, error) {
@@ -133,16 +148,7 @@ func (c *PairsListCmd) Run(app *App) error {
 	if c.State != "" && !bitext.State(c.State).Valid() {
 		return usageErrorf("--state %q: use verified, translated, needs-review, failed, pending or human", c.State)
 	}
-	db, err := openStoreReading(app)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	doc, err := findDocument(app, db, c.Doc)
-	if err != nil {
-		return err
-	}
-	ps, err := db.Pairs(app.Ctx, doc)
+	doc, ps, err := storedPairs(app, c.Doc)
 	if err != nil {
 		return err
 	}

@@ -63,16 +63,7 @@ func (c *QACmd) Run(app *App) error {
 	case c.Doc != "" && (c.Src != "" || c.Tgt != ""):
 		return usageErrorf("qa: give a document or --src and --tgt, not both")
 	case c.Doc != "":
-		db, err := openStoreReading(app)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		doc, err := findDocument(app, db, c.Doc)
-		if err != nil {
-			return err
-		}
-		ps, err := db.Pairs(app.Ctx, doc)
+		_, ps, err := storedPairs(app, c.Doc)
 		if err != nil {
 			return err
 		}
