@@ -1,0 +1,134 @@
+package qa
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/bitext/bitext"
+)
+
+// wmtDir holds the WMT21/22 ru→en sets (see its README.md).
+const wmtDir = "../../shared/bench/ruen-wmt"
+
+// wmtLoose lists the errors raised on the WMT references that were
+// looked at and found to be the reference's own looseness (a number the
+// translator dropped, changed or added), not the checker's mistake:
+// "set/folder/ref:line:key" → why.
+var wmtLoose = map[string]string{}
+
+type wmtDoc struct {
+	set, folder string
+	src         []string
+	refs        map[string][]string // tgt, tgt_refB, mt
+}
+
+func readLines(t testing.TB, path string) []string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	s := strings.TrimRight(string(b), "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+func loadWMT(t testing.TB) []wmtDoc {
+	if _, err := os.Stat(wmtDir); err != nil {
+		t.Skip("no WMT data at " + wmtDir)
+	}
+	var docs []wmtDoc
+	for _, set := range []string{"wmt21-newstest-ru-en", "wmt22-generaltest-ru-en"} {
+		dirs, err := os.ReadDir(filepath.Join(wmtDir, set))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range dirs {
+			if !d.IsDir() {
+				continue
+			}
+			p := filepath.Join(wmtDir, set, d.Name())
+			doc := wmtDoc{set: set, folder: d.Name(), src: readLines(t, filepath.Join(p, "src.txt")), refs: map[string][]string{}}
+			for _, r := range []string{"tgt", "tgt_refB", "mt"} {
+				if l := readLines(t, filepath.Join(p, r+".txt")); l != nil {
+					if len(l) != len(doc.src) {
+						t.Fatalf("%s/%s: %d lines against %d", p, r, len(l), len(doc.src))
+					}
+					doc.refs[r] = l
+				}
+			}
+			docs = append(docs, doc)
+		}
+	}
+	return docs
+}
+
+// TestWMTFalseAlarms checks the professional references of WMT21/22
+// ru→en (and, for comparison, the top MT systems) and logs findings per
+// 1,000 pairs by kind and severity. Error-severity findings on the
+// references are false alarms unless listed in wmtLoose. QA_WMT_DUMP=1
+// prints every error (QA_WMT_DUMP=warning: every warning too).
+func TestWMTFalseAlarms(t *testing.T) {
+	docs := loadWMT(t)
+	dump := os.Getenv("QA_WMT_DUMP")
+	var ruChars, enChars int
+	for _, ref := range []string{"tgt", "tgt_refB", "mt"} {
+		pairs := 0
+		count := map[string]int{}
+		loose := map[string]int{}
+		unexplained := 0
+		for _, d := range docs {
+			en := d.refs[ref]
+			if en == nil {
+				continue
+			}
+			ps := make([]Pair, len(d.src))
+			for k := range d.src {
+				ps[k] = Pair{RU: d.src[k], EN: en[k]}
+				if ref == "tgt" {
+					ruChars += utf8.RuneCountInString(d.src[k])
+					enChars += utf8.RuneCountInString(en[k])
+				}
+			}
+			pairs += len(ps)
+			for k, fs := range Doc(ps) {
+				for _, f := range fs {
+					count[string(f.Severity)+" "+string(f.Kind)]++
+					if f.Severity != bitext.SeverityError || ref == "mt" {
+						if dump == "warning" && ref != "mt" {
+							fmt.Printf("W %s/%s/%s:%d %s [%s]\n   RU %s\n   EN %s\n", d.set, d.folder, ref, k+1, f.Message, f.Key, d.src[k], en[k])
+						}
+						continue
+					}
+					id := fmt.Sprintf("%s/%s/%s:%d:%s", d.set, d.folder, ref, k+1, f.Key)
+					if _, ok := wmtLoose[id]; ok {
+						loose[string(f.Kind)]++
+						continue
+					}
+					unexplained++
+					if dump != "" {
+						fmt.Printf("E %s %s\n   RU %s\n   EN %s\n", id, f.Message, d.src[k], en[k])
+					}
+				}
+			}
+		}
+		var keys []string
+		for k := range count {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var b strings.Builder
+		for _, k := range keys {
+			fmt.Fprintf(&b, "  %-22s %4d  %6.2f per 1,000 pairs\n", k, count[k], 1000*float64(count[k])/float64(pairs))
+		}
+		t.Logf("%s: %d pairs\n%s  errors judged the reference's own looseness: %v\n  errors unexplained (false alarms): %d (%.2f per 1,000 pairs)",
+			ref, pairs, b.String(), loose, unexplained, 1000*float64(unexplained)/float64(pairs))
+	}
+	t.Logf("English/Russian character ratio over reference A: %.3f", float64(enChars)/float64(ruChars))
+}
