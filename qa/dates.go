@@ -162,7 +162,7 @@ func scanDates(s string, ru bool, nums []Number) []Date {
 			ni++
 		}
 		month, abbr := monthOf(word, ru)
-		if month > 0 && (ru || unicode.IsUpper(r)) {
+		if month > 0 && (ru && r >= 0x80 || unicode.IsUpper(r)) {
 			end := j
 			if abbr && j < len(s) && s[j] == '.' {
 				end = j + 1
@@ -191,8 +191,13 @@ func monthOf(word string, ru bool) (int, bool) {
 		if m, ok := ruMonths[lw]; ok {
 			return m, false
 		}
-		m, ok := ruMonthAbbr[lw]
-		return m, ok
+		if m, ok := ruMonthAbbr[lw]; ok {
+			return m, true
+		}
+		if word[0] < 'A' || word[0] > 'Z' {
+			return 0, false
+		}
+		// an English date quoted in Russian text ("May 2020 Update")
 	}
 	if m, ok := enMonths[lw]; ok {
 		return m, false
@@ -268,7 +273,7 @@ func monthDate(s string, ru bool, nums []Number, ni, ms, me, month int, word str
 		next++
 	}
 	// days after the month: "September 23", "September 16-17"
-	if len(days) == 0 && next < len(nums) && !ru {
+	if len(days) == 0 && next < len(nums) && (!ru || word[0] < 0x80) {
 		k := next
 		g := gap(s, me, nums[k].Span.Start)
 		if dayNumber(&nums[k]) && (g == "" || g == "the") && !nums[k].year {
@@ -295,7 +300,7 @@ func monthDate(s string, ru bool, nums []Number, ni, ms, me, month int, word str
 		if abbr {
 			return nil
 		}
-		if !ru && strings.EqualFold(word, "may") {
+		if strings.EqualFold(word, "may") {
 			pw := prevWord(s, ms)
 			if !mayContext[strings.ToLower(pw)] || word != "May" {
 				return nil

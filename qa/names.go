@@ -150,7 +150,7 @@ func checkLatin(ru, en string, out []bitext.Finding) []bitext.Finding {
 		var found bool
 		switch t.kind {
 		case tokURL, tokEmail:
-			found = strings.Contains(en, text)
+			found = strings.Contains(en, text) || sameAddress(en, text)
 		default:
 			found = containsWord(enLower, strings.ToLower(text))
 		}
@@ -174,7 +174,13 @@ func checkLatin(ru, en string, out []bitext.Finding) []bitext.Finding {
 				msg += " (it must be copied exactly)"
 			}
 		}
-		out = append(out, bitext.Finding{Kind: bitext.FindingName, Severity: bitext.SeverityError, RU: text,
+		sev := bitext.SeverityError
+		if t.kind == tokWord && !acronym(text) {
+			// a foreign word or name: the English may spell it its own way
+			// (Brasil → Brazil) or name it differently
+			sev = bitext.SeverityWarning
+		}
+		out = append(out, bitext.Finding{Kind: bitext.FindingName, Severity: sev, RU: text,
 			Message: msg, Key: "name:" + strings.ToLower(text)})
 	}
 	return out
@@ -349,4 +355,44 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// acronym: two or more capitals, or letters with digits (OEWG, BRICS,
+// MH17, iOS), which an English text keeps as they are.
+func acronym(t string) bool {
+	upper, digit := 0, false
+	for k := 0; k < len(t); k++ {
+		switch {
+		case t[k] >= 'A' && t[k] <= 'Z':
+			upper++
+		case isDigit(t[k]):
+			digit = true
+		}
+	}
+	return upper >= 2 || digit
+}
+
+// sameAddress: the address occurs in s with its host in another letter
+// case (NHL.Com, NHL.com) and the rest exact.
+func sameAddress(s, addr string) bool {
+	host, rest := addr, ""
+	start := 0
+	if k := strings.Index(addr, "://"); k >= 0 {
+		start = k + 3
+	}
+	if k := strings.IndexByte(addr[start:], '/'); k >= 0 {
+		host, rest = addr[:start+k], addr[start+k:]
+	}
+	ls, lh := strings.ToLower(s), strings.ToLower(host)
+	for off := 0; ; {
+		k := strings.Index(ls[off:], lh)
+		if k < 0 {
+			return false
+		}
+		k += off
+		if strings.HasPrefix(s[k+len(host):], rest) {
+			return true
+		}
+		off = k + 1
+	}
 }

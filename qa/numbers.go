@@ -39,6 +39,12 @@ type Number struct {
 	sep    byte // the separator after it within the group
 	year   bool // four digits, no separators, 1000–2100: may be a year
 	plain  bool // digits only: no separators, decimals, scale or suffix
+	// code: glued to letters (COVID-19, G20, Су-35, MOD081): part of a
+	// name, which one side may spell out and the other not
+	code bool
+	// split: the values of the parts of a number grouped by plain spaces
+	// («16 100» may be 16 and 100)
+	split []string
 }
 
 // Numbers finds the numbers of a text written in lang (bitext.Russian or
@@ -213,7 +219,39 @@ func scanNumbers(s string, ru bool) []Number {
 		i += w
 	}
 	words.flush(&nums, s)
+	annotate(s, nums, ru)
 	return nums
+}
+
+// annotate gives second readings that depend on neighbours: the second
+// year of "2021–22" or «2019/20» reads as 2022 or 2020; an hour before
+// "pm" reads as on the 24-hour clock ("5:47 PM" is 17:47).
+func annotate(s string, nums []Number, ru bool) {
+	for k := range nums {
+		n := &nums[k]
+		if n.Word || n.Alt != "" {
+			continue
+		}
+		if k > 0 && len(n.Text) == 2 && isDigit(n.Text[0]) && isDigit(n.Text[1]) && nums[k-1].year {
+			g := gap(s, nums[k-1].Span.End, n.Span.Start)
+			if g == "/" || isDashText(g) {
+				y := atoi(nums[k-1].Text)
+				if v := y/100*100 + atoi(n.Text); v > y {
+					n.Alt = strconv.Itoa(v)
+				}
+			}
+		}
+		if !ru && (!n.dotted || n.group == k) && n.Key != "" && !strings.Contains(n.Key, ".") && n.Value >= 1 && n.Value <= 11 {
+			end := n.Span.End
+			if n.dotted && k+1 < len(nums) && nums[k+1].group == k && n.sep == ':' {
+				end = nums[k+1].Span.End
+			}
+			j := skipSpaces(s, end)
+			if t := s[j:min(j+4, len(s))]; strings.HasPrefix(t, "pm") || strings.HasPrefix(t, "PM") || strings.HasPrefix(t, "p.m") || strings.HasPrefix(t, "P.M") {
+				n.Alt = strconv.Itoa(int(n.Value) + 12)
+			}
+		}
+	}
 }
 
 // parseDigits reads a number in digits starting at i and appends it (or
@@ -255,6 +293,8 @@ func parseDigits(s string, i int, ru bool, nums []Number) ([]Number, int) {
 		return nums, j + 6
 	}
 	plain := true
+	code := gluedToLetter(s, start)
+	var split []string
 	// thousands groups
 	if len(intPart) <= 3 {
 		for {
@@ -274,8 +314,12 @@ func parseDigits(s string, i int, ru bool, nums []Number) ([]Number, int) {
 			if e-k != 3 {
 				break
 			}
-			// a Russian comma is a decimal comma; English spaces must not
-			// join a following year or a longer run
+			if s[j] == ' ' {
+				if split == nil {
+					split = append(split, decimalKey(intPart, "", 0))
+				}
+				split = append(split, decimalKey(s[k:e], "", 0))
+			}
 			intPart += s[k:e]
 			j = e
 			plain = false
@@ -323,7 +367,7 @@ func parseDigits(s string, i int, ru bool, nums []Number) ([]Number, int) {
 	} else if sp := spaceAt(s, k); sp > 0 && k+sp < len(s) && s[k+sp] == '%' {
 		n.Percent = true
 		end = k + sp + 1
-	} else {
+	} else if !code {
 		// ordinal / plural endings
 		if ru {
 			if k < len(s) && isDashByte(s, k) {
@@ -372,9 +416,30 @@ func parseDigits(s string, i int, ru bool, nums []Number) ([]Number, int) {
 	}
 	n.Alt = alt
 	n.plain = plain
+	n.code = code
+	if frac == "" && scale == 0 {
+		n.split = split
+	}
 	n.year = plain && isYearText(intPart)
 	nums = append(nums, n)
 	return nums, end
+}
+
+// gluedToLetter reports whether the number at i is glued to a letter
+// before it, directly or by a hyphen (COVID-19, G20, Су-35).
+func gluedToLetter(s string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	j := i
+	if s[j-1] == '-' {
+		j--
+	}
+	if j == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:j])
+	return unicode.IsLetter(r)
 }
 
 func isYearText(t string) bool {
@@ -457,7 +522,9 @@ func scaleAfter(s string, i int, ru bool) (int, int) {
 	if glued {
 		switch w {
 		case "k":
-			return 3, e
+			if hasCurrencyBefore(s, i) {
+				return 3, e
+			}
 		case "m":
 			// "$5m"; "100m" alone may be metres
 			if hasCurrencyBefore(s, i) {
@@ -510,7 +577,7 @@ func (w *wordRun) flush(nums *[]Number, s string) {
 
 // joiner reports whether the rune at i may join number words.
 func (w *wordRun) joiner(s string, i int, r rune, ru bool) bool {
-	if !w.any || w.joined {
+	if !w.any {
 		return false
 	}
 	if r == ' ' || r == '-' || r == '\u00a0' {
@@ -533,6 +600,10 @@ func (w *wordRun) word(nums *[]Number, s string, i, j int, ru bool) {
 			w.joined = true // "two hundred and five": keep going
 			return
 		}
+	}
+	if ru && !ok && w.any && w.joined && lw == "с" {
+		w.joined = true // «двух с половиной миллионов»
+		return
 	}
 	if !ok {
 		if rv, rok := romanValue(t); rok && romanAllowed(t, ru) {
@@ -586,6 +657,9 @@ func (w *wordRun) canFollow(wn wordNum) bool {
 	}
 	if w.last.scale > 0 {
 		return true
+	}
+	if wn.half {
+		return w.last.v >= 1 && w.last.v < 1000
 	}
 	// «двадцать пять», "twenty-five", «сто двадцать»
 	lv := w.last.v

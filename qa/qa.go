@@ -24,6 +24,7 @@ package qa
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -335,6 +336,33 @@ func compareNumbers(rn, en []Number, out []bitext.Finding) []bitext.Finding {
 	if len(ur) == 0 && len(ue) == 0 {
 		return out
 	}
+	// «16 100x185» grouped by a plain space may be two numbers
+	for _, i := range ur {
+		if len(rn[i].split) == 0 {
+			continue
+		}
+		var take []int
+		for _, part := range rn[i].split {
+			found := -1
+			for _, j := range ue {
+				if !eUsed[j] && !slices.Contains(take, j) && en[j].Key == part {
+					found = j
+					break
+				}
+			}
+			if found < 0 {
+				take = nil
+				break
+			}
+			take = append(take, found)
+		}
+		if take != nil {
+			rUsed[i] = true
+			for _, j := range take {
+				eUsed[j] = true
+			}
+		}
+	}
 	// rounded: "1 234 567" against "1.23 million"
 	for _, i := range ur {
 		for _, j := range ue {
@@ -384,9 +412,10 @@ func compareNumbers(rn, en []Number, out []bitext.Finding) []bitext.Finding {
 // lonelySeverity: a number one side has and the other lacks, with no
 // other number in its place, is an error unless it is small enough to be
 // written in words the checker does not read ("twice", "a pair", «оба»),
-// or a Roman numeral.
+// a Roman numeral, or part of a code name (COVID-19, G20: one side may
+// name the thing in words).
 func lonelySeverity(n *Number) bitext.Severity {
-	if n.Roman || (n.Value <= 10 && !n.Percent && !strings.Contains(n.Key, ".")) {
+	if n.Roman || n.code || (n.Value <= 10 && !n.Percent && !strings.Contains(n.Key, ".")) {
 		return bitext.SeverityWarning
 	}
 	return bitext.SeverityError
@@ -489,7 +518,7 @@ func checkCyrillic(en string, out []bitext.Finding) []bitext.Finding {
 	if !hasCyrillic(en) {
 		return out
 	}
-	var words []string
+	var words, lookAlike []string
 	quoted := true
 	depth := 0    // brackets and paired quotes
 	straight := 0 // straight double quotes seen
@@ -515,9 +544,16 @@ func checkCyrillic(en string, out []bitext.Finding) []bitext.Finding {
 				}
 				j += w2
 			}
-			words = append(words, en[i:j])
-			if depth == 0 && straight%2 == 0 {
-				quoted = false
+			switch {
+			case inDomain(en, i, j):
+				// стопкоронавирус.рф: an address copied as it is
+			case j-i == 2 && lookAlikeSign(en, i, j):
+				lookAlike = append(lookAlike, en[i:j])
+			default:
+				words = append(words, en[i:j])
+				if depth == 0 && straight%2 == 0 {
+					quoted = false
+				}
 			}
 			i = j
 			continue
@@ -525,6 +561,11 @@ func checkCyrillic(en string, out []bitext.Finding) []bitext.Finding {
 		i += w
 	}
 	if len(words) == 0 {
+		if len(lookAlike) > 0 {
+			out = append(out, bitext.Finding{Kind: bitext.FindingUntranslated, Severity: bitext.SeverityWarning, EN: lookAlike[0],
+				Message: "the English has the Cyrillic letter " + lookAlike[0] + " as a sign (105х195, °С): use the Latin x or C",
+				Key:     "untranslated:sign"})
+		}
 		return out
 	}
 	sev := bitext.SeverityError
@@ -541,6 +582,44 @@ func checkCyrillic(en string, out []bitext.Finding) []bitext.Finding {
 	if len(words) > 5 {
 		msg += " …"
 	}
+	if len(words) == 1 && !quoted && len(words[0]) <= 4 && strings.ContainsFunc(words[0], unicode.IsUpper) {
+		msg = "the English has Cyrillic letters that look like Latin ones: " + words[0]
+	}
 	return append(out, bitext.Finding{Kind: bitext.FindingUntranslated, Severity: sev, EN: strings.Join(shown, " "),
 		Message: msg, Key: "untranslated:" + strings.ToLower(words[0])})
+}
+
+// inDomain reports whether the Cyrillic word at [i, j) belongs to a
+// domain or URL (стопкоронавирус.рф, https://премияарсеньева.рф/).
+func inDomain(s string, i, j int) bool {
+	a, b := i, j
+	for a > 0 {
+		r, w := utf8.DecodeLastRuneInString(s[:a])
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' || r == '/' || r == ':') {
+			break
+		}
+		a -= w
+	}
+	for b < len(s) {
+		r, w := utf8.DecodeRuneInString(s[b:])
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' || r == '/' || r == ':') {
+			break
+		}
+		b += w
+	}
+	t := strings.TrimRight(s[a:b], ".:/-")
+	return strings.HasSuffix(t, ".рф") || strings.Contains(t, ".рф/") || strings.Contains(t, "://") || strings.HasPrefix(t, "www.")
+}
+
+// lookAlikeSign: a single Cyrillic х between digits (105х195) or С after
+// a degree sign (°С).
+func lookAlikeSign(s string, i, j int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	switch r {
+	case 'х', 'Х':
+		return i > 0 && isDigit(s[i-1]) && j < len(s) && isDigit(s[j])
+	case 'С':
+		return strings.HasSuffix(strings.TrimRight(s[:i], " "), "°")
+	}
+	return false
 }

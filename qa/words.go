@@ -7,6 +7,7 @@ type wordNum struct {
 	scale int  // a power of ten: hundred 2, thousand 3, million 6…
 	alone bool // a number by itself that takes no parts: "twice", «оба»
 	roman bool
+	half  bool // «с половиной»: adds a half
 }
 
 // Read-only tables, built once.
@@ -17,7 +18,7 @@ var (
 	ruScale = buildRuScale()
 	enScale = map[string]int{
 		"hundred": 2, "thousand": 3, "thousands": 3, "million": 6, "millions": 6, "mn": 6, "mln": 6,
-		"billion": 9, "billions": 9, "bn": 9, "bln": 9, "trillion": 12, "trillions": 12, "tn": 12, "trn": 12,
+		"billion": 9, "billions": 9, "bn": 9, "bln": 9, "trillion": 12, "trillions": 12, "tn": 12, "trn": 12, "tln": 12, "trln": 12,
 	}
 )
 
@@ -84,6 +85,8 @@ func buildRuWords() map[string]wordNum {
 	alone(7, "семеро")
 	alone(10, "вдесятеро", "десятки")
 	alone(12, "дюжина", "дюжины")
+	alone(24, "сутки", "суток", "суткам", "сутках", "суточный", "суточная", "суточное", "суточного", "суточной", "суточные", "суточных", "круглосуточно", "круглосуточный", "круглосуточная", "круглосуточное", "круглосуточной")
+	m["половиной"] = wordNum{v: 0.5, half: true}
 	alone(100, "сотни", "сотня", "сотен")
 	for f, sc := range buildRuScale() {
 		if f == "тыс" || f == "млн" || f == "млрд" || f == "трлн" {
