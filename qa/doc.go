@@ -51,11 +51,11 @@ const (
 	// smoothing added to both lengths before the ratio
 	lengthSmooth = 10
 	// bounds in log space: at least this far from the median…
-	minLogBound = 0.55
+	minLogBound = 0.4
 	// …or this many robust standard deviations (1.4826 × MAD)
-	sigmaBound = 4.0
+	sigmaBound = 3.0
 	// without calibration
-	defaultLogBound = 0.75
+	defaultLogBound = 0.5
 )
 
 // lengthFindings warns on pairs whose ratio is far from the document's.

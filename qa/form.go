@@ -78,7 +78,9 @@ func checkForm(ru, en string, out []bitext.Finding) []bitext.Finding {
 	if eq.bracket != rq.bracket && eq.bracket != 0 {
 		warn("brackets", "", "", unbalanced("square brackets", eq.bracket))
 	}
-	if rq.balanced(ru) && !eq.balanced(en) {
+	// a dialogue whose Russian uses dashes may be quoted in English across
+	// several pairs: compare quotes only when the Russian has some
+	if rq.open+rq.close+rq.straight > 0 && rq.balanced(ru) && !eq.balanced(en) {
 		warn("quotes", "", "", "the English quotation marks do not pair up (the Russian's do)")
 	}
 	if strings.Contains(en, "  ") && !strings.Contains(ru, "  ") {

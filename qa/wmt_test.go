@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -149,4 +150,55 @@ func TestWMTFalseAlarms(t *testing.T) {
 			ref, pairs, b.String(), loose, unexplained, 1000*float64(unexplained)/float64(pairs))
 	}
 	t.Logf("English/Russian character ratio over reference A: %.3f", float64(enChars)/float64(ruChars))
+}
+
+// TestWMTLengthCuts measures the length check on WMT reference A: the
+// warnings it raises on the references as they are, and how often it
+// finds a pair whose English was cut to a half or a third, or doubled,
+// one pair at a time.
+func TestWMTLengthCuts(t *testing.T) {
+	docs := loadWMT(t)
+	clean, pairs := 0, 0
+	tried := map[string]int{}
+	found := map[string]int{}
+	for _, d := range docs {
+		en := d.refs["tgt"]
+		ps := make([]Pair, len(d.src))
+		for k := range d.src {
+			ps[k] = Pair{RU: d.src[k], EN: en[k]}
+		}
+		out := make([][]bitext.Finding, len(ps))
+		lengthFindings(ps, out)
+		for _, fs := range out {
+			clean += len(fs)
+		}
+		pairs += len(ps)
+		for k := range ps {
+			if utf8.RuneCountInString(ps[k].RU) < 60 {
+				continue
+			}
+			for _, cut := range []string{"half", "third", "double"} {
+				mod := slices.Clone(ps)
+				r := []rune(ps[k].EN)
+				switch cut {
+				case "half":
+					mod[k].EN = string(r[:len(r)/2])
+				case "third":
+					mod[k].EN = string(r[:len(r)/3])
+				case "double":
+					mod[k].EN = ps[k].EN + " " + ps[k].EN
+				}
+				o := make([][]bitext.Finding, len(ps))
+				lengthFindings(mod, o)
+				tried[cut]++
+				if len(o[k]) > 0 {
+					found[cut]++
+				}
+			}
+		}
+	}
+	t.Logf("length warnings on the references: %d of %d pairs (%.1f per 1,000)", clean, pairs, 1000*float64(clean)/float64(pairs))
+	for _, cut := range []string{"half", "third", "double"} {
+		t.Logf("English cut to a %s: found %d of %d (%.0f%%)", cut, found[cut], tried[cut], 100*float64(found[cut])/float64(tried[cut]))
+	}
 }
