@@ -2,6 +2,7 @@ package qa
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -317,8 +318,9 @@ func monthDate(s string, ru bool, nums []Number, ni, ms, me, month int, word str
 	if len(days) == 0 {
 		return []Date{{Span: bitext.Span{Start: start, End: end}, Text: text, Month: month, Year: year, yearNum: yearNum}}
 	}
+	slices.Sort(days)
 	out := make([]Date, 0, len(days))
-	for x := len(days) - 1; x >= 0; x-- {
+	for x := range days {
 		out = append(out, Date{Span: bitext.Span{Start: start, End: end}, Text: text, Day: int(nums[days[x]].Value), Month: month, Year: year, yearNum: yearNum})
 	}
 	return out

@@ -229,13 +229,22 @@ func normText(s string) string {
 			space = b.Len() > 0
 			continue
 		}
+		if r == '.' || r == '!' || r == '?' || r == '…' || r == ';' {
+			// final punctuation is dropped below; keep inner marks
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteRune(r)
+			continue
+		}
 		if space {
 			b.WriteByte(' ')
 			space = false
 		}
 		b.WriteRune(r)
 	}
-	return b.String()
+	return strings.TrimRight(b.String(), ".!?…; ")
 }
 
 // --- name spelling within a document ---

@@ -232,11 +232,20 @@ type nameUse struct {
 // surnames; not all-capitals acronyms, not the first word) with the
 // English word closest to their transliteration, when one is close.
 func nameUses(ru, en string) []nameUse {
-	var cands []latinTok
-	for _, t := range latinTokens(en) {
-		if t.kind == tokWord && len(t.text) >= 3 && t.text[0] >= 'A' && t.text[0] <= 'Z' {
-			cands = append(cands, t)
+	var cands []string
+	for i := 0; i < len(en); {
+		if !asciiLetter(en[i]) {
+			i++
+			continue
 		}
+		j := i
+		for j < len(en) && (asciiLetter(en[j]) || (en[j] == '-' && j+1 < len(en) && asciiLetter(en[j+1]))) {
+			j++
+		}
+		if j-i >= 3 && en[i] >= 'A' && en[i] <= 'Z' && (j == len(en) || en[j] < 0x80) {
+			cands = append(cands, en[i:j])
+		}
+		i = j
 	}
 	if len(cands) == 0 {
 		return nil
@@ -301,7 +310,7 @@ func nameUses(ru, en string) []nameUse {
 		}
 		best, bestD := "", len(tl)
 		for _, c := range cands {
-			cw := strings.TrimSuffix(strings.TrimSuffix(c.text, "'s"), "’s")
+			cw := c
 			lc := strings.ToLower(cw)
 			// compare with the English cut to about the stem's length
 			cmp := lc
@@ -313,7 +322,7 @@ func nameUses(ru, en string) []nameUse {
 				best, bestD = cw, d
 			}
 		}
-		if best == "" || bestD > len(tl)/4 || bestD > 2 {
+		if best == "" || bestD > max(1, len(tl)/3) || bestD > 2 {
 			continue
 		}
 		if d := utf8.RuneCountInString(best) - len(tl); d > 3 || d < -2 {

@@ -42,6 +42,9 @@ type Number struct {
 	// code: glued to letters (COVID-19, G20, Су-35, MOD081): part of a
 	// name, which one side may spell out and the other not
 	code bool
+	// addedYear: the year of a date whose other side gives none («27
+	// июля с.г.», "27 July 2021"): a translator may make it explicit
+	addedYear bool
 	// split: the values of the parts of a number grouped by plain spaces
 	// («16 100» may be 16 and 100)
 	split []string

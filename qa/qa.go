@@ -189,6 +189,9 @@ func compareDates(rd, ed []Date, rn, en []Number, out []bitext.Finding) []bitext
 					}
 					if ed[j].Year != 0 {
 						free(en, &ed[j])
+						if ed[j].yearNum >= 0 {
+							en[ed[j].yearNum].addedYear = true
+						}
 					}
 				}
 				break
@@ -369,8 +372,7 @@ func compareNumbers(rn, en []Number, out []bitext.Finding) []bitext.Finding {
 			if rUsed[i] || eUsed[j] {
 				continue
 			}
-			a, b := rn[i].Value, en[j].Value
-			if a != b && a > 0 && b > 0 && abs(a-b)/max(a, b) < 0.01 {
+			if rounds(rn[i].Key, en[j].Key) {
 				rUsed[i], eUsed[j] = true, true
 				out = append(out, bitext.Finding{Kind: bitext.FindingNumber, Severity: bitext.SeverityWarning, RU: rn[i].Text, EN: en[j].Text,
 					Message: "the Russian has " + describe(&rn[i]) + "; the English rounds it to " + describe(&en[j]),
@@ -415,17 +417,48 @@ func compareNumbers(rn, en []Number, out []bitext.Finding) []bitext.Finding {
 // a Roman numeral, or part of a code name (COVID-19, G20: one side may
 // name the thing in words).
 func lonelySeverity(n *Number) bitext.Severity {
-	if n.Roman || n.code || (n.Value <= 10 && !n.Percent && !strings.Contains(n.Key, ".")) {
+	if n.Roman || n.code || n.addedYear || (n.Value <= 10 && !n.Percent && !strings.Contains(n.Key, ".")) {
 		return bitext.SeverityWarning
 	}
 	return bitext.SeverityError
 }
 
-func abs(x float64) float64 {
-	if x < 0 {
-		return -x
+// rounds reports whether the decimal b is a rounding of a to fewer
+// significant digits (1234567 → 1230000, 1.26 → 1.3), with at least two
+// significant digits left.
+func rounds(a, b string) bool {
+	sa, ea := significand(a)
+	sb, eb := significand(b)
+	if len(sb) >= len(sa) || len(sb) < 2 || ea != eb {
+		return false
 	}
-	return x
+	// round sa to len(sb) digits
+	head := []byte(sa[:len(sb)])
+	if sa[len(sb)] >= '5' {
+		k := len(head) - 1
+		for k >= 0 && head[k] == '9' {
+			head[k] = '0'
+			k--
+		}
+		if k < 0 {
+			return false
+		}
+		head[k]++
+	}
+	return string(head) == sb
+}
+
+// significand gives the significant digits of a decimal key and the
+// position of its decimal point from the first of them.
+func significand(k string) (string, int) {
+	intPart, frac, _ := strings.Cut(k, ".")
+	digits := intPart + frac
+	point := len(intPart)
+	for len(digits) > 0 && digits[0] == '0' {
+		digits = digits[1:]
+		point--
+	}
+	return strings.TrimRight(digits, "0"), point
 }
 
 // relative years
