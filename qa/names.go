@@ -99,7 +99,11 @@ func latinTokens(s string) []latinTok {
 }
 
 var tlds = map[string]bool{"ru": true, "com": true, "org": true, "net": true, "int": true, "gov": true, "edu": true, "info": true,
-	"io": true, "uk": true, "de": true, "fr": true, "su": true, "by": true, "kz": true, "ua": true, "cn": true, "eu": true, "us": true, "me": true, "tv": true}
+	"io": true, "uk": true, "de": true, "fr": true, "su": true, "by": true, "kz": true, "ua": true, "cn": true, "eu": true, "us": true, "me": true, "tv": true,
+	"ee": true, "lv": true, "lt": true, "kg": true, "uz": true, "tj": true, "am": true, "az": true, "ge": true, "md": true, "it": true, "es": true,
+	"pl": true, "cz": true, "jp": true, "in": true, "br": true, "ca": true, "au": true, "ch": true, "nl": true, "be": true, "at": true, "se": true,
+	"no": true, "fi": true, "dk": true, "tr": true, "il": true, "ir": true, "eg": true, "rs": true, "bg": true, "ro": true, "hu": true, "gr": true,
+	"vn": true, "kr": true, "sg": true, "za": true, "mil": true, "biz": true, "online": true, "site": true, "news": true, "co": true}
 
 func classify(t string) tokKind {
 	switch {
@@ -312,12 +316,7 @@ func nameUses(ru, en string) []nameUse {
 		for _, c := range cands {
 			cw := c
 			lc := strings.ToLower(cw)
-			// compare with the English cut to about the stem's length
-			cmp := lc
-			if len(cmp) > len(tl)+2 {
-				cmp = cmp[:len(tl)+2]
-			}
-			d := levenshtein(tl, cmp)
+			d := levenshtein(tl, lc)
 			if d < bestD {
 				best, bestD = cw, d
 			}
@@ -334,12 +333,12 @@ func nameUses(ru, en string) []nameUse {
 }
 
 // canonName drops what legitimately varies between renderings of one
-// Russian name: letter case, a feminine -a, an -s.
+// Russian stem: letter case, a plural -s, final vowels (a feminine -a,
+// an adjective's -y: Khabarovsk, Khabarovsky; Germany, German).
 func canonName(s string) string {
 	s = strings.ToLower(s)
 	s = strings.TrimSuffix(s, "s")
-	s = strings.TrimSuffix(s, "a")
-	return s
+	return strings.TrimRight(s, "aeiouy")
 }
 
 func levenshtein(a, b string) int {

@@ -45,6 +45,7 @@ type Number struct {
 	// addedYear: the year of a date whose other side gives none («27
 	// июля с.г.», "27 July 2021"): a translator may make it explicit
 	addedYear bool
+	scaled    bool // with a scale word: «2,5 млн», "2.5 million"
 	// split: the values of the parts of a number grouped by plain spaces
 	// («16 100» may be 16 and 100)
 	split []string
@@ -420,6 +421,7 @@ func parseDigits(s string, i int, ru bool, nums []Number) ([]Number, int) {
 	n.Alt = alt
 	n.plain = plain
 	n.code = code
+	n.scaled = scale > 0
 	if frac == "" && scale == 0 {
 		n.split = split
 	}

@@ -366,13 +366,14 @@ func compareNumbers(rn, en []Number, out []bitext.Finding) []bitext.Finding {
 			}
 		}
 	}
-	// rounded: "1 234 567" against "1.23 million"
+	// rounded: "1 234 567" against "1.23 million" (only with a scale
+	// word: a plain 1200 for 1230 is a changed digit)
 	for _, i := range ur {
 		for _, j := range ue {
 			if rUsed[i] || eUsed[j] {
 				continue
 			}
-			if rounds(rn[i].Key, en[j].Key) {
+			if en[j].scaled && rounds(rn[i].Key, en[j].Key) {
 				rUsed[i], eUsed[j] = true, true
 				out = append(out, bitext.Finding{Kind: bitext.FindingNumber, Severity: bitext.SeverityWarning, RU: rn[i].Text, EN: en[j].Text,
 					Message: "the Russian has " + describe(&rn[i]) + "; the English rounds it to " + describe(&en[j]),

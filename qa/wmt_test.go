@@ -34,6 +34,7 @@ var wmtLoose = map[string]string{
 	"wmt21-newstest-ru-en/105_mk.224365/tgt:8:name:str@krd.ru":               "e-mail str@krd.ru typed str@kd.ru",
 	"wmt22-generaltest-ru-en/021_rt-russian.47266/tgt:3:untranslated:нo":     "WHO typed with a Cyrillic Н",
 	"wmt22-generaltest-ru-en/021_rt-russian.47266/tgt:12:untranslated:нo":    "WHO typed with a Cyrillic Н",
+	"wmt21-newstest-ru-en/003_rus.err.ee.56473/tgt_refB:20:name:rus.err.ee":  "the site rus.err.ee typed russ.err.ee",
 	"wmt21-newstest-ru-en/024_mk.224363/tgt_refB:2:date:--07-27":             "«с 27 июля» left out",
 	"wmt21-newstest-ru-en/028_bbc-russian.43692/tgt_refB:12:number:1.5>1500": "the source's «1,5 военнослужащих» lacks «тыс.»; the reference guesses 1,500",
 	"wmt21-newstest-ru-en/048_pnp.ru.112053/tgt_refB:13:number:6.2":          "«(6,2 процента)» left out",
