@@ -373,7 +373,7 @@ func compareNumbers(rn, en []Number, out []bitext.Finding) []bitext.Finding {
 			if rUsed[i] || eUsed[j] {
 				continue
 			}
-			if en[j].scaled && rounds(rn[i].Key, en[j].Key) {
+			if en[j].scaled && rounds(rn[i].Key, en[j].Key, writtenDigits(en[j].Text)) {
 				rUsed[i], eUsed[j] = true, true
 				out = append(out, bitext.Finding{Kind: bitext.FindingNumber, Severity: bitext.SeverityWarning, RU: rn[i].Text, EN: en[j].Text,
 					Message: "the Russian has " + describe(&rn[i]) + "; the English rounds it to " + describe(&en[j]),
@@ -426,11 +426,12 @@ func lonelySeverity(n *Number) bitext.Severity {
 
 // rounds reports whether the decimal b is a rounding of a to fewer
 // significant digits (1234567 → 1230000, 1.26 → 1.3), with at least two
-// significant digits left.
-func rounds(a, b string) bool {
+// significant digits left; written is how many digits b was written with
+// ("723.0 million" claims four, and is no rounding of 723.2 million).
+func rounds(a, b string, written int) bool {
 	sa, ea := significand(a)
 	sb, eb := significand(b)
-	if len(sb) >= len(sa) || len(sb) < 2 || ea != eb {
+	if len(sb) >= len(sa) || written >= len(sa) || len(sb) < 2 || ea != eb {
 		return false
 	}
 	// round sa to len(sb) digits
@@ -447,6 +448,21 @@ func rounds(a, b string) bool {
 		head[k]++
 	}
 	return string(head) == sb
+}
+
+func writtenDigits(s string) int {
+	n := 0
+	lead := true
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			if lead && s[i] == '0' {
+				continue
+			}
+			lead = false
+			n++
+		}
+	}
+	return n
 }
 
 // significand gives the significant digits of a decimal key and the
