@@ -187,7 +187,7 @@ func atoi(t string) int {
 func validDM(d, m int) bool { return d >= 1 && d <= 31 && m >= 1 && m <= 12 }
 
 func monthOf(word string, ru bool) (int, bool) {
-	lw := strings.ToLower(word)
+	lw := lower(word)
 	if ru {
 		if m, ok := ruMonths[lw]; ok {
 			return m, false

@@ -594,7 +594,7 @@ func (w *wordRun) joiner(s string, i int, r rune, ru bool) bool {
 
 func (w *wordRun) word(nums *[]Number, s string, i, j int, ru bool) {
 	t := s[i:j]
-	lw := strings.ToLower(t)
+	lw := lower(t)
 	var wn wordNum
 	var ok bool
 	if ru {
@@ -675,6 +675,17 @@ func (w *wordRun) canFollow(wn wordNum) bool {
 		return wn.v < 10 && wn.v >= 1
 	}
 	return false
+}
+
+// lower lower-cases a word, without allocating when it is lower-case
+// already.
+func lower(t string) string {
+	for _, r := range t {
+		if unicode.IsUpper(r) {
+			return strings.ToLower(t)
+		}
+	}
+	return t
 }
 
 func pow10(n int) float64 {
