@@ -390,6 +390,10 @@ func parseDigits(s string, i int, ru bool, nums []Number) ([]Number, int) {
 					n.Ordinal = true
 					end = e
 					plain = false
+					// «20-х», «90-е»: a decade, the 1920s, the 1990s
+					if suf := s[k+dw : e]; len(intPart) == 2 && intPart[1] == '0' && intPart[0] != '0' && frac == "" && (suf == "х" || suf == "е" || suf == "ые" || suf == "ых") {
+						alt = "19" + intPart
+					}
 				}
 			}
 		} else if k+1 < len(s) {

@@ -138,3 +138,12 @@ func TestDecimalKey(t *testing.T) {
 		}
 	}
 }
+
+func TestDecades(t *testing.T) {
+	if fs := Check("С начала 20-х годов роман развивался.", "From the beginning of the 1920s, the affair developed."); hasError(fs) {
+		t.Errorf("decade: %s", show(fs))
+	}
+	if fs := Check("В 90-е годы.", "In the nineties."); hasError(fs) {
+		t.Errorf("decade in words: %s", show(fs))
+	}
+}

@@ -126,7 +126,9 @@ func buildEnWords() map[string]wordNum {
 	}
 	tens := []string{"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
 	tenOrds := []string{"twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth", "ninetieth"}
+	decades := []string{"twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"}
 	for k := range tens {
+		m[decades[k]] = wordNum{v: float64(20 + 10*k), alone: true}
 		m[tens[k]] = wordNum{v: float64(20 + 10*k)}
 		m[tenOrds[k]] = wordNum{v: float64(20 + 10*k), ord: true}
 	}
