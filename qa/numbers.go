@@ -615,7 +615,8 @@ func (w *wordRun) word(nums *[]Number, s string, i, j int, ru bool) {
 		return
 	}
 	if !ok {
-		if rv, rok := romanValue(t); rok && romanAllowed(t, ru) {
+		initial := len(t) == 1 && ((j < len(s) && s[j] == '.') || (i > 0 && s[i-1] == '.'))
+		if rv, rok := romanValue(t); rok && romanAllowed(t, ru) && !initial {
 			w.flush(nums, s)
 			k := floatKey(float64(rv))
 			*nums = append(*nums, Number{Span: bitext.Span{Start: i, End: j}, Text: t, Value: float64(rv), Key: k, Roman: true, Word: !ru})

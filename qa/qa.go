@@ -20,6 +20,26 @@
 // warning or nothing rather than an error. Numbers in words ("two",
 // «второй», "a million") answer for numbers in digits on the other side
 // but are never reported themselves.
+//
+// Severities. Errors: a number or date changed, or missing or added with
+// nothing in its place (except small numbers up to 10, Roman numerals,
+// numbers glued to names such as COVID-19, and a year the English adds
+// to a date, which are warnings); «в прошлом году» rendered "this year";
+// an acronym, URL, e-mail address or handle of the Russian missing from
+// the English; Cyrillic in the English outside quotes and brackets; an
+// English identical to the Russian (unless it has no Cyrillic) or empty.
+// Warnings: everything else, including Cyrillic inside quotes or
+// brackets (a cited title or term, «Известия»), a Cyrillic х or С used
+// as a sign (105х195, °С), other Latin words of the Russian missing
+// (Brasil may become Brazil), roundings with a scale word (1 234 567 →
+// "1.23 million"), length, consistency, name spelling and form.
+//
+// Keys: number:<value> (missing), number:+<value> (added),
+// number:<ru>><en> (changed), number:<ru>~<en> (rounded), date:<ISO>
+// (date:2021-09-23, date:--09-23, date:+… added), date:last-year,
+// name:<token>, name:<stem>:<spelling>, untranslated:echo|empty|sign|<word>,
+// length:short|long, consistency:ru:<hash>|en:<hash>,
+// form:parentheses|brackets|quotes|spaces|final.
 package qa
 
 import (
@@ -643,14 +663,16 @@ func checkCyrillic(en string, out []bitext.Finding) []bitext.Finding {
 // domain or URL (стопкоронавирус.рф, https://премияарсеньева.рф/).
 func inDomain(s string, i, j int) bool {
 	a, b := i, j
-	for a > 0 {
+	// addresses are short: look no further than this
+	lo, hi := max(0, i-256), min(len(s), j+256)
+	for a > lo {
 		r, w := utf8.DecodeLastRuneInString(s[:a])
 		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' || r == '/' || r == ':') {
 			break
 		}
 		a -= w
 	}
-	for b < len(s) {
+	for b < hi {
 		r, w := utf8.DecodeRuneInString(s[b:])
 		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' || r == '/' || r == ':') {
 			break
