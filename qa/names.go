@@ -365,6 +365,16 @@ func levenshtein(a, b string) int {
 	return prev[len(b)]
 }
 
+func asciiLower(s string) string {
+	b := []byte(s)
+	for k, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[k] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // acronym: two or more capitals, or letters with digits (OEWG, BRICS,
 // MH17, iOS), which an English text keeps as they are.
 func acronym(t string) bool {
@@ -391,7 +401,9 @@ func sameAddress(s, addr string) bool {
 	if k := strings.IndexByte(addr[start:], '/'); k >= 0 {
 		host, rest = addr[:start+k], addr[start+k:]
 	}
-	ls, lh := strings.ToLower(s), strings.ToLower(host)
+	// ASCII lower-casing keeps byte offsets (strings.ToLower may not, on
+	// invalid UTF-8)
+	ls, lh := asciiLower(s), asciiLower(host)
 	for off := 0; ; {
 		k := strings.Index(ls[off:], lh)
 		if k < 0 {
