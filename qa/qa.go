@@ -165,7 +165,7 @@ func checkNumbersDates(ru, en string, out []bitext.Finding) []bitext.Finding {
 	rd := scanDates(ru, true, rn)
 	ed := scanDates(en, false, en2)
 	out = compareDates(rd, ed, rn, en2, out)
-	out = compareNumbers(rn, en2, out)
+	out = compareNumbers(ru, rn, en2, out)
 	return checkRelativeYears(ru, en, out)
 }
 
@@ -297,7 +297,7 @@ func compareDates(rd, ed []Date, rn, en []Number, out []bitext.Finding) []bitext
 
 // compareNumbers compares the numbers outside dates as multisets of
 // values.
-func compareNumbers(rn, en []Number, out []bitext.Finding) []bitext.Finding {
+func compareNumbers(ru string, rn, en []Number, out []bitext.Finding) []bitext.Finding {
 	var rh, rs, eh, es []int
 	for k := range rn {
 		switch {
@@ -317,11 +317,11 @@ func compareNumbers(rn, en []Number, out []bitext.Finding) []bitext.Finding {
 			eh = append(eh, k)
 		}
 	}
-	if len(rh) == 0 && len(eh) == 0 {
-		return out
-	}
 	rUsed := make([]bool, len(rn))
 	eUsed := make([]bool, len(en))
+	if len(rh) == 0 && len(eh) == 0 {
+		return changedWords(rn, rs, rUsed, en, es, eUsed, out)
+	}
 	match := func(as []int, a []Number, aUsed []bool, bs []int, b []Number, bUsed []bool, eq func(x, y *Number) bool) {
 		for _, i := range as {
 			if aUsed[i] {
@@ -356,6 +356,7 @@ func compareNumbers(rn, en []Number, out []bitext.Finding) []bitext.Finding {
 			ue = append(ue, j)
 		}
 	}
+	out = changedWords(rn, rs, rUsed, en, es, eUsed, out)
 	if len(ur) == 0 && len(ue) == 0 {
 		return out
 	}
@@ -414,10 +415,7 @@ func compareNumbers(rn, en []Number, out []bitext.Finding) []bitext.Finding {
 	}
 	k := 0
 	for ; k < len(ur) && k < len(ue); k++ {
-		r, e := &rn[ur[k]], &en[ue[k]]
-		out = append(out, bitext.Finding{Kind: bitext.FindingNumber, Severity: bitext.SeverityError, RU: r.Text, EN: e.Text,
-			Message: "the Russian has " + describe(r) + "; the English has " + describe(e),
-			Key:     "number:" + r.Key + ">" + e.Key})
+		out = append(out, changed(ru, &rn[ur[k]], &en[ue[k]]))
 	}
 	for _, i := range ur[k:] {
 		r := &rn[i]
@@ -430,6 +428,104 @@ func compareNumbers(rn, en []Number, out []bitext.Finding) []bitext.Finding {
 			Message: "the English has " + describe(e) + ", which the Russian lacks", Key: "number:+" + e.Key})
 	}
 	return out
+}
+
+// changed is the finding for a number the English renders with another
+// value: a year the Russian gives on its own («в 2017 году») is a date,
+// any other number (a range's end included) a number.
+func changed(ru string, r, e *Number) bitext.Finding {
+	if r.year && e.year && yearAlone(ru, r) {
+		return bitext.Finding{Kind: bitext.FindingDate, Severity: bitext.SeverityError, RU: r.Text, EN: e.Text,
+			Message: "the Russian has the year " + r.Text + "; the English has " + e.Text,
+			Key:     "date:year:" + r.Key + ">" + e.Key}
+	}
+	return bitext.Finding{Kind: bitext.FindingNumber, Severity: bitext.SeverityError, RU: r.Text, EN: e.Text,
+		Message: "the Russian has " + describe(r) + "; the English has " + describe(e),
+		Key:     "number:" + r.Key + ">" + e.Key}
+}
+
+// changedWords compares the numbers both sides write as words once the
+// digits are matched: a word number of the Russian left over against one
+// of the English, both ordinal or both cardinal («шесть сессий» and
+// "seven sessions", «третий раунд» and "fourth round"), is a changed
+// number. A word number alone on one side says nothing (English writes
+// "a", "once", "twice"; Russian «одна из»).
+func changedWords(rn []Number, rs []int, rUsed []bool, en []Number, es []int, eUsed []bool, out []bitext.Finding) []bitext.Finding {
+	for _, i := range rs {
+		if rUsed[i] {
+			continue
+		}
+		for _, j := range es {
+			if !eUsed[j] && en[j].Key == rn[i].Key {
+				rUsed[i], eUsed[j] = true, true
+				break
+			}
+		}
+	}
+	for _, i := range rs {
+		if rUsed[i] {
+			continue
+		}
+		for _, j := range es {
+			// whole numbers only («полтора года» is "a year and a half"),
+			// no Roman letters ("I", "C"), no vague or bare scale words
+			if !eUsed[j] && en[j].Ordinal == rn[i].Ordinal && exactWord(&rn[i]) && exactWord(&en[j]) {
+				rUsed[i], eUsed[j] = true, true
+				out = append(out, changed("", &rn[i], &en[j]))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// yearAlone tells whether a year of the Russian stands as a date of its
+// own: followed by «году», «года», «годом», «год» or «г.», and not the end
+// of a range («с 2015 по 2020 год», «2021–2025 гг.»).
+func yearAlone(ru string, n *Number) bool {
+	if n.Span.Start < 0 || n.Span.End > len(ru) {
+		return false
+	}
+	after := strings.TrimLeft(ru[n.Span.End:], " \u00a0")
+	if !strings.HasPrefix(after, "год") && !(strings.HasPrefix(after, "г.") && !strings.HasPrefix(after, "гг.")) {
+		return false
+	}
+	if strings.HasPrefix(after, "годы") || strings.HasPrefix(after, "годах") || strings.HasPrefix(after, "годов") {
+		return false
+	}
+	before := strings.TrimRight(ru[:n.Span.Start], " \u00a0")
+	for _, p := range []string{"-", "–", "—", " по", " до"} {
+		if strings.HasSuffix(before, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// exactWord tells whether a number written in words names one exact
+// value: whole, not a Roman numeral, not a vague plural («десятки»,
+// "dozens", "thousands") nor a scale word alone («тысячи», "million":
+// "2 1/2 million" reads as a bare "million").
+func exactWord(n *Number) bool {
+	if n.Roman || n.Value < 1 || n.Value != float64(int64(n.Value)) {
+		return false
+	}
+	w := strings.ToLower(strings.TrimSpace(n.Text))
+	if vagueWords[w] {
+		return false
+	}
+	switch n.Value {
+	case 1e3, 1e6, 1e9, 1e12:
+		return strings.ContainsAny(w, " -")
+	}
+	return true
+}
+
+// vagueWords name a rough quantity, not a number.
+var vagueWords = map[string]bool{
+	"десятки": true, "десятков": true, "десятками": true, "десяткам": true, "сотни": true, "сотен": true, "сотнями": true,
+	"тысячи": true, "тысяч": true, "тысячами": true, "миллионы": true, "миллионов": true,
+	"dozen": true, "dozens": true, "hundreds": true, "thousands": true, "millions": true, "billions": true, "scores": true,
 }
 
 // lonelySeverity: a number one side has and the other lacks, with no
@@ -501,8 +597,8 @@ func significand(k string) (string, int) {
 // relative years
 var (
 	ruRel = [3][]string{
-		{"с.г.", "с. г.", "текущего года", "этого года", "этом году", "текущем году", "сего года", "нынешнем году", "нынешнего года"},
-		{"прошлого года", "прошлом году", "минувшего года", "минувшем году", "прошедшего года", "прошедшем году"},
+		{"с.г.", "с. г.", "т.г.", "т. г.", "текущий год", "текущего года", "этого года", "этом году", "текущем году", "сего года", "нынешнем году", "нынешнего года"},
+		{"п.г.", "п. г.", "прошлого года", "прошлом году", "прошлый год", "минувшего года", "минувшем году", "прошедшего года", "прошедшем году"},
 		{"следующего года", "следующем году", "будущего года", "будущем году", "наступающем году", "наступающего года"},
 	}
 	enRel = [3][]string{

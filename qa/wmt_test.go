@@ -21,6 +21,7 @@ const wmtDir = "../../shared/bench/ruen-wmt"
 // translator dropped, changed or added), not the checker's mistake:
 // "set/folder/ref:line:key" → why.
 var wmtLoose = map[string]string{
+	"wmt21-newstest-ru-en/003_rus.err.ee.56473/tgt:22:number:30>13":          "«более тридцати раз» translated \"more than thirteen occasions\"",
 	"wmt21-newstest-ru-en/003_rus.err.ee.56473/tgt:20:date:--07":             "«в июле» translated \"in June\"",
 	"wmt21-newstest-ru-en/028_bbc-russian.43692/tgt:12:number:1.5>1500":      "the source's «1,5 военнослужащих» lacks «тыс.»; the reference guesses 1500",
 	"wmt21-newstest-ru-en/032_rg.ru.74104/tgt:10:number:4>4.6":               "«4-6%» read as \"4.6%\"",
