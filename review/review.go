@@ -214,6 +214,11 @@ func (r *Reviewer) accept(ctx context.Context, doc, id int64, key string, versio
 		action = "accept"
 	}
 	n.SetFindings(n.Findings)
+	n.Reviewed = true // a person judged it: runs keep the pair as it is
+	if errs, _ := n.OpenFindings(); errs == 0 && n.State == bitext.StateNeedsReview && len(n.Violations) == 0 && strings.HasPrefix(n.Note, "QA:") {
+		// the QA error was all that kept the translation from verified
+		n.State, n.Note = bitext.StateVerified, ""
+	}
 	n.Version++
 	out, err := r.change(ctx, action, []bitext.Pair{p}, []bitext.Pair{n}, "")
 	if err != nil {

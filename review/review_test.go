@@ -393,3 +393,54 @@ func TestEditChecksGlossary(t *testing.T) {
 		t.Fatalf("empty English: %v", err)
 	}
 }
+
+// fakeQA finds a "number" in every English that holds "15".
+type fakeQA struct{}
+
+func (fakeQA) Check(ru, en string) []bitext.Finding {
+	if !strings.Contains(en, "15") {
+		return nil
+	}
+	return []bitext.Finding{{Kind: bitext.FindingNumber, Severity: bitext.SeverityError, RU: "1,5", EN: "15", Message: "1.5 became 15", Key: "number:1.5>15"}}
+}
+
+// TestAcceptFinding: an edit is QA-checked; accepting its finding keeps it
+// accepted through later checks and in the history; unaccept raises it
+// again; an unknown key and a stale version are refused.
+func TestAcceptFinding(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 3)
+	f.r.QA = fakeQA{}
+	ps := f.pairs(t)
+	p, err := f.r.Edit(ctx, f.ru.ID, ps[1].ID, "Sentence number 15.", 0)
+	if err != nil || len(p.Findings) != 1 || p.Findings[0].Accepted {
+		t.Fatalf("edit: %+v %v", p, err)
+	}
+	if _, err := f.r.Accept(ctx, f.ru.ID, p.ID, "number:nope", 0); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "number:1.5>15") {
+		t.Fatalf("unknown key: %v", err)
+	}
+	if _, err := f.r.Accept(ctx, f.ru.ID, p.ID, "number:1.5>15", p.Version-1); !errors.Is(err, store.ErrPairConflict) {
+		t.Fatalf("stale version: %v", err)
+	}
+	a, err := f.r.Accept(ctx, f.ru.ID, p.ID, "number:1.5>15", p.Version)
+	if err != nil || !a.Findings[0].Accepted || len(a.Accepted) != 1 || a.Accepted[0].By != "alice" || !a.Reviewed {
+		t.Fatalf("accept: %+v %v", a, err)
+	}
+	if e, _ := a.OpenFindings(); e != 0 {
+		t.Fatalf("open errors after accepting: %d", e)
+	}
+	// a later edit keeps the finding accepted
+	b, err := f.r.Edit(ctx, f.ru.ID, p.ID, "Sentence number 15, again.", a.Version)
+	if err != nil || len(b.Findings) != 1 || !b.Findings[0].Accepted {
+		t.Fatalf("edit after accepting: %+v %v", b, err)
+	}
+	c, err := f.r.Unaccept(ctx, f.ru.ID, p.ID, "number:1.5>15", 0)
+	if err != nil || c.Findings[0].Accepted || len(c.Accepted) != 0 {
+		t.Fatalf("unaccept: %+v %v", c, err)
+	}
+	h, err := f.r.History(ctx, f.ru.ID, p.ID)
+	if err != nil || len(h) != 4 || h[1].Action != "accept" || h[3].Action != "unaccept" {
+		t.Fatalf("history: %+v %v", h, err)
+	}
+	f.check(t)
+}
