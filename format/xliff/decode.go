@@ -223,8 +223,8 @@ func (u *TransUnit) ref(extradata string) {
 // unit reads a <trans-unit> whose start tag was just read.
 func (d *Decoder) unit(start xml.StartElement) (TransUnit, error) {
 	u := TransUnit{Line: d.r.Line(), File: d.file}
-	id, ok := xmlx.AttrValue(start, "", "id")
-	if !ok {
+	id, _ := xmlx.AttrValue(start, "", "id")
+	if strings.TrimSpace(id) == "" {
 		return TransUnit{}, d.r.Errorf("<trans-unit> without an id")
 	}
 	u.ID = id
