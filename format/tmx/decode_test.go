@@ -162,6 +162,7 @@ func TestDecodeRefuses(t *testing.T) {
 		{"bad nesting", doc("", "<tu><tuv xml:lang=\"ru\"><seg>x</tuv></tu>"), "line 5: element <seg> closed by </tuv>"},
 		{"control character", doc("", "<tu><tuv xml:lang=\"ru\"><seg>x&#1;</seg></tuv></tu>"), "line 5: illegal character code U+0001"},
 		{"text after the root", doc("", unit) + "junk", "text outside the root"},
+		{"second root", doc("", unit) + "<tmx/>", "line 7: a second root element <tmx>"},
 		{"long token", doc("", "<tu><tuv xml:lang=\"ru\"><seg>"+strings.Repeat("я", 3000)+"</seg></tuv></tu>"), "line 5: a token (text, tag or declaration) longer than 4096 bytes"},
 		{"long text", doc("", "<tu><tuv xml:lang=\"ru\"><seg>"+strings.Repeat("<hi>"+strings.Repeat("x", 1000)+"</hi>", 11)+"</seg></tuv></tu>"), "a segment longer than 10000 bytes"},
 		{"deep", doc("", "<tu><tuv xml:lang=\"ru\"><seg>"+strings.Repeat("<hi>", 100)+strings.Repeat("</hi>", 100)+"</seg></tuv></tu>"), "nested deeper than 64"},

@@ -164,6 +164,8 @@ func TestDecodeRefuses(t *testing.T) {
 		{"empty", ``, "no root element"},
 		{"truncated", doc("", one)[:200], "unexpected EOF"},
 		{"bad nesting", doc("", `<trans-unit id="p1"><source>x</target></trans-unit>`), "line 5: element <source> closed by </target>"},
+		{"second root", doc("", one) + "<xliff/>", "line 7: a second root element <xliff>"},
+		{"text before the root", "junk" + doc("", one), "line 1: text outside the root"},
 		{"no id", doc("", `<trans-unit><source>x</source></trans-unit>`), "line 5: <trans-unit> without an id"},
 		{"control character", doc("", `<trans-unit id="p1"><source>x&#1;</source></trans-unit>`), "line 5: illegal character code U+0001"},
 		{"long token", doc("", `<trans-unit id="p1"><source>`+strings.Repeat("я", 3000)+`</source></trans-unit>`), "line 5: a token (text, tag or declaration) longer than 4096 bytes"},

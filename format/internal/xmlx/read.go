@@ -157,6 +157,9 @@ func (r *Reader) Token() (xml.Token, error) {
 	}
 	switch t := tok.(type) {
 	case xml.StartElement:
+		if r.root && r.depth == 0 {
+			return nil, r.Errorf("a second root element <%s>", t.Name.Local)
+		}
 		r.root = true
 		r.depth++
 		if r.depth > r.lim.MaxDepth {
@@ -164,6 +167,10 @@ func (r *Reader) Token() (xml.Token, error) {
 		}
 	case xml.EndElement:
 		r.depth--
+	case xml.CharData:
+		if r.depth == 0 && len(bytes.TrimSpace(t)) > 0 {
+			return nil, r.Errorf("text outside the root element")
+		}
 	case xml.Directive:
 		if err := r.directive(t); err != nil {
 			return nil, err
