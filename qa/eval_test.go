@@ -98,6 +98,18 @@ func evaluate(t testing.TB, set []labelled) (map[bitext.FindingKind]*score, []st
 		scores[k] = &score{}
 	}
 	var alarms []string
+	groups, hit := map[string]bool{}, map[string]bool{}
+	for i, l := range set {
+		if slices.Contains(l.Errors, "consistency") && l.Group != "" {
+			groups[l.Group] = true
+			for _, f := range found[i] {
+				if f.Kind == bitext.FindingConsistency {
+					hit[l.Group] = true
+				}
+			}
+		}
+	}
+	t.Logf("consistency groups found: %d of %d", len(hit), len(groups))
 	for i, l := range set {
 		if l.Debatable {
 			continue
