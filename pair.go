@@ -205,12 +205,12 @@ type Pair struct {
 	// which are not raised again for the pair.
 	Findings   []Finding    `json:"findings,omitempty"`
 	Accepted   []Acceptance `json:"accepted,omitempty"`
-	Reason     string   `json:"reason,omitempty"` // why the machine translation failed
-	Note       string   `json:"note,omitempty"`   // what a reviewer should look at
-	Version    int      `json:"version"`          // counts the changes; edits name the version they saw
-	ReviewedBy string   `json:"reviewed_by,omitempty"`
-	ReviewedAt string   `json:"reviewed_at,omitempty"`
-	UpdatedAt  string   `json:"updated_at,omitempty"`
+	Reason     string       `json:"reason,omitempty"` // why the machine translation failed
+	Note       string       `json:"note,omitempty"`   // what a reviewer should look at
+	Version    int          `json:"version"`          // counts the changes; edits name the version they saw
+	ReviewedBy string       `json:"reviewed_by,omitempty"`
+	ReviewedAt string       `json:"reviewed_at,omitempty"`
+	UpdatedAt  string       `json:"updated_at,omitempty"`
 }
 
 // Acceptance is a finding a reviewer marked as a false alarm on a pair.
