@@ -299,7 +299,7 @@ func writePairsTo(jw, tw *bufio.Writer, head PairsFile, pairs iter.Seq[bitext.Pa
 	}
 	jw.Write(top[:len(top)-2]) // without "\n}"
 	jw.WriteString(",\n  \"pairs\": ")
-	tw.WriteString("id\tbead\tconfidence\tstate\tstatus\tru\ten\tviolations\n")
+	tw.WriteString(PairTSVHeader)
 	n := 0
 	for p := range pairs {
 		b, err := json.MarshalIndent(FilePair{Bead: p.Bead(), Pair: p}, "    ", "  ")
@@ -315,16 +315,7 @@ func writePairsTo(jw, tw *bufio.Writer, head PairsFile, pairs iter.Seq[bitext.Pa
 			return err
 		}
 		n++
-		var vs []string
-		for _, v := range p.Violations {
-			vs = append(vs, oneLine(v.String()))
-		}
-		en := p.EN
-		if p.State == bitext.StateFailed {
-			en = "[untranslated: " + p.Reason + "]"
-		}
-		if _, err := fmt.Fprintf(tw, "%d\t%s\t%.3f\t%s\t%s\t%s\t%s\t%s\n", p.ID, p.Bead(), p.Confidence, p.State, p.Status,
-			tsvField(p.RU), tsvField(en), tsvField(strings.Join(vs, "; "))); err != nil {
+		if _, err := tw.WriteString(PairTSV(&p)); err != nil {
 			return err
 		}
 	}
@@ -337,7 +328,23 @@ func writePairsTo(jw, tw *bufio.Writer, head PairsFile, pairs iter.Seq[bitext.Pa
 	return err
 }
 
-// oneLine folds line breaks and runs of spaces into single spaces.
+// PairTSVHeader is the header line of NAME.pairs.tsv.
+const PairTSVHeader = "id\tbead\tconfidence\tstate\tstatus\tru\ten\tviolations\n"
+
+// PairTSV is a pair as a line of NAME.pairs.tsv (with its line end).
+func PairTSV(p *bitext.Pair) string {
+	var vs []string
+	for _, v := range p.Violations {
+		vs = append(vs, oneLine(v.String()))
+	}
+	en := p.EN
+	if p.State == bitext.StateFailed {
+		en = "[untranslated: " + p.Reason + "]"
+	}
+	return fmt.Sprintf("%d\t%s\t%.3f\t%s\t%s\t%s\t%s\t%s\n", p.ID, p.Bead(), p.Confidence, p.State, p.Status,
+		tsvField(p.RU), tsvField(en), tsvField(strings.Join(vs, "; ")))
+}
+
 // oneLine folds line breaks, tabs and runs of spaces into single spaces
 // and drops control characters and terminal escape sequences: replies are
 // cleaned when they are parsed, and this is the last guard for what the

@@ -46,6 +46,8 @@ type CLI struct {
 	Pairs     PairsCmd     `cmd:"" help:"Review aligned pairs: list, approve, reject, edit, merge, split, shift, retranslate, undo, history."`
 	Serve     ServeCmd     `cmd:"" help:"Serve the review web app (documents, review, glossary) and its JSON API."`
 	QA        QACmd        `cmd:"" name:"qa" help:"Check translations: numbers, dates, names, untranslated text, lengths, consistency, form, glossary."`
+	Export    ExportCmd    `cmd:"" help:"Export stored pairs: XLIFF 1.2, TMX 1.4b, TSV, JSON lines."`
+	Import    ImportCmd    `cmd:"" help:"Apply a reviewed XLIFF file back to the stored pairs."`
 	Translate TranslateCmd `cmd:"" help:"Translate one file to stdout."`
 	Endpoint  EndpointCmd  `cmd:"" help:"Check the model endpoint, or serve a fake one."`
 	Versions  VersionCmd   `cmd:"" name:"version" help:"Print the version: module, commit, build tags, Go."`
