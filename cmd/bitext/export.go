@@ -55,6 +55,7 @@ type exportDoc struct {
 	doc   *bitext.Document // the Russian document (for its sentences)
 	en    *bitext.Document // its human translation, when the pairs align one
 	pairs []bitext.Pair
+	segs  map[int]store.Segment // the machine translation of each Russian sentence, by index
 }
 
 // Run exports.
@@ -148,7 +149,14 @@ func (c *ExportCmd) documents(app *App, db *store.DB) ([]exportDoc, error) {
 		if len(ps) == 0 {
 			return nil, usageErrorf("export: %s has no pairs: a run translates or aligns it first, or it is English", d.Name)
 		}
-		e := exportDoc{id: id, name: d.Name, doc: d, pairs: ps}
+		e := exportDoc{id: id, name: d.Name, doc: d, pairs: ps, segs: map[int]store.Segment{}}
+		segs, err := db.Segments(app.Ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range segs {
+			e.segs[s.Idx] = s
+		}
 		if ps[0].EnDoc != 0 {
 			if e.en, err = db.Document(app.Ctx, ps[0].EnDoc); err != nil {
 				return nil, err
@@ -213,7 +221,17 @@ func (c *ExportCmd) write(w io.Writer, docs []exportDoc, gv string) (int, error)
 				if !f.Keep(&p) {
 					continue
 				}
-				if err := enc.Encode(tmx.Unit{Pair: p, GlossaryVersion: gv}); err != nil {
+				u := tmx.Unit{Pair: p, GlossaryVersion: gv}
+				if len(p.Src) > 0 && p.Origin != bitext.OriginHuman && p.Origin != bitext.OriginSource {
+					// the model and glossary its first sentence was translated with
+					if s, ok := d.segs[p.Src[0]]; ok && s.Model != "" {
+						u.Model = s.Model
+						if s.GlossaryVersion != "" {
+							u.GlossaryVersion = s.GlossaryVersion
+						}
+					}
+				}
+				if err := enc.Encode(u); err != nil {
 					return 0, err
 				}
 			}
