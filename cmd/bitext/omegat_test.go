@@ -32,32 +32,6 @@ func omegat(t *testing.T) string {
 	return ""
 }
 
-// writeTMX writes the approved pairs of a document as our TMX memory, the
-// way `bitext export DOC --format tmx` is to write it.
-func writeTMX(t *testing.T, b *binRunner, doc, path string) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	enc := tmx.NewEncoder(f, tmx.Header{ToolVersion: "test"})
-	for _, p := range b.pairs(doc) {
-		if !(tmx.Filter{}).Keep(&p) {
-			continue
-		}
-		if err := enc.Encode(tmx.Unit{Pair: p, Model: "fake-model"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := enc.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // omegatProjectXML is the omegat.project OmegaT 3.6 reads (its JAXB
 // class gen.core.project.Project requires version 1.0 and every element
 // here but the three booleans; source_dir_excludes and external_command
@@ -193,10 +167,7 @@ func TestOmegaTUsesOurTMX(t *testing.T) {
 	writeFile(t, proj, "omegat.project", omegatProjectXML)
 	writeFile(t, filepath.Join(proj, "source"), "release.txt", string(ru))
 	tmxPath := filepath.Join(proj, "tm", "auto", "bitext.tmx")
-	// Until `bitext export DOC --format tmx -o FILE` lands, the test
-	// writes the memory with format/tmx; then this line becomes
-	//	b.ok("export", doc, "--format", "tmx", "-o", tmxPath)
-	writeTMX(t, b, doc, tmxPath)
+	b.ok("export", doc, "--format", "tmx", "-o", tmxPath)
 	units, _, err := readTMXFile(tmxPath)
 	if err != nil || len(units) != len(pairs) {
 		t.Fatalf("our memory: %d units for %d approved pairs: %v", len(units), len(pairs), err)
