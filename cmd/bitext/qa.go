@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/bitext/bitext"
 	"github.com/bitext/bitext/glossary"
@@ -14,6 +15,7 @@ import (
 // lengths, consistency, form, and the glossary.
 type QACmd struct {
 	Doc  string `arg:"" optional:"" help:"A stored document (its id or file name), instead of --src and --tgt."`
+	All  bool   `help:"Every stored document with pairs, the same sentence translated differently checked across them all (the project)."`
 	Src  string `help:"Russian file, one sentence per line."`
 	Tgt  string `help:"English file, line-parallel to --src."`
 	JSON bool   `help:"One JSON object per line (per pair for DOC): {\"line\":N,\"issues\":[{\"kind\",\"severity\",\"ru\",\"en\",\"message\"}]}."`
@@ -41,7 +43,8 @@ input (files not line-parallel, unreadable, no such document).
 Examples:
   bitext qa --src release.ru.txt --tgt release.en.txt
   bitext qa --src ru.txt --tgt en.txt --json | jq -c 'select(.issues | length > 0)'
-  bitext qa statement.txt`
+  bitext qa statement.txt
+  bitext qa --all --json`
 }
 
 // qaIssue is a finding as `bitext qa --json` prints it.
@@ -54,78 +57,146 @@ type qaIssue struct {
 	Key      string             `json:"key,omitempty"`
 }
 
+// qaUnit is what one run of the checks covers: a document's pairs, or
+// line-parallel files.
+type qaUnit struct {
+	name   string        // the document's name ("" for files)
+	ru, en []string      // the texts
+	pairs  []bitext.Pair // the stored pairs (nil for files)
+}
+
 // Run checks.
 func (c *QACmd) Run(app *App) error {
-	var ru, en []string
-	var label func(i int) int // the line (or pair id) printed for a pair
-	var accepted []bitext.Pair
-	switch {
-	case c.Doc != "" && (c.Src != "" || c.Tgt != ""):
-		return usageErrorf("qa: give a document or --src and --tgt, not both")
-	case c.Doc != "":
-		_, ps, err := storedPairs(app, c.Doc)
-		if err != nil {
-			return err
-		}
-		if len(ps) == 0 {
-			return usageErrorf("qa: document %s has no pairs: a run translates or aligns it first, or it is English", c.Doc)
-		}
-		for _, p := range ps {
-			ru, en = append(ru, p.RU), append(en, p.EN)
-		}
-		accepted = ps
-		label = func(i int) int { return int(ps[i].ID) }
-	case c.Src == "" || c.Tgt == "":
-		return usageErrorf("qa: give --src RU_FILE and --tgt EN_FILE (line-parallel), or a stored document")
-	default:
-		if err := readLines(app, c.Src, func(_ int, line string) error { ru = append(ru, line); return nil }); err != nil {
-			return err
-		}
-		if err := readLines(app, c.Tgt, func(_ int, line string) error { en = append(en, line); return nil }); err != nil {
-			return err
-		}
-		if len(ru) != len(en) {
-			return usageErrorf("qa: %s has %d lines, %s has %d: the files must be line-parallel", c.Src, len(ru), c.Tgt, len(en))
-		}
-		label = func(i int) int { return i + 1 }
+	units, err := c.units(app)
+	if err != nil {
+		return err
 	}
 	check, err := c.glossaryCheck(app)
 	if err != nil {
 		return err
 	}
-	found := qa.Doc(qaPairs(ru, en))
-	errs, warns := 0, 0
-	for i := range ru {
-		fs := found[i]
-		if accepted != nil { // a stored pair: what reviewers accepted stays quiet
-			p := accepted[i]
-			p.SetFindings(fs)
-			fs = fs[:0]
-			for _, f := range p.Findings {
-				if !f.Accepted {
-					fs = append(fs, f)
+	project := qa.NewConsistency() // across documents (--all)
+	errs, warns, n := 0, 0, 0
+	for _, u := range units {
+		found := qa.Doc(qaPairs(u.ru, u.en))
+		for i := range u.ru {
+			fs := found[i]
+			if c.All {
+				for _, f := range project.Add(u.name, i, u.ru[i], u.en[i]) {
+					if !slices.ContainsFunc(fs, func(g bitext.Finding) bool { return g.Key == f.Key }) {
+						fs = append(fs, f)
+					}
 				}
 			}
-		}
-		fs = append(fs, check(ru[i], en[i])...)
-		for _, f := range fs {
-			if f.Severity == bitext.SeverityError {
-				errs++
-			} else {
-				warns++
+			if u.pairs != nil { // a stored pair: what reviewers accepted stays quiet
+				p := u.pairs[i]
+				p.SetFindings(fs)
+				fs = fs[:0]
+				for _, f := range p.Findings {
+					if !f.Accepted {
+						fs = append(fs, f)
+					}
+				}
 			}
-		}
-		if err := printQA(app.Stdout, label(i), c.Doc != "", fs, c.JSON); err != nil {
-			return err
+			fs = append(fs, check(u.ru[i], u.en[i])...)
+			for _, f := range fs {
+				if f.Severity == bitext.SeverityError {
+					errs++
+				} else {
+					warns++
+				}
+			}
+			where := qaWhere{Line: i + 1}
+			if u.pairs != nil {
+				where = qaWhere{Doc: u.name, Pair: u.pairs[i].ID}
+			}
+			if err := printQA(app.Stdout, where, fs, c.JSON); err != nil {
+				return err
+			}
+			n++
 		}
 	}
 	if !c.JSON {
-		fmt.Fprintf(app.Stderr, "%d %s, %d errors, %d warnings\n", len(ru), map[bool]string{true: "pairs", false: "lines"}[c.Doc != ""], errs, warns)
+		what := "lines"
+		if c.Doc != "" || c.All {
+			what = "pairs"
+		}
+		fmt.Fprintf(app.Stderr, "%d %s, %d errors, %d warnings\n", n, what, errs, warns)
 	}
 	if errs > 0 {
 		return partialError("qa: %d error(s) found", errs)
 	}
 	return nil
+}
+
+// units reads what to check: files, a stored document or all of them.
+func (c *QACmd) units(app *App) ([]qaUnit, error) {
+	switch {
+	case (c.Doc != "" || c.All) && (c.Src != "" || c.Tgt != "") || c.Doc != "" && c.All:
+		return nil, usageErrorf("qa: give a document, --all, or --src and --tgt: one of them")
+	case c.Doc != "":
+		_, ps, err := storedPairs(app, c.Doc)
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) == 0 {
+			return nil, usageErrorf("qa: document %s has no pairs: a run translates or aligns it first, or it is English", c.Doc)
+		}
+		return []qaUnit{pairsUnit(c.Doc, ps)}, nil
+	case c.All:
+		db, err := openStoreReading(app)
+		if err != nil {
+			return nil, err
+		}
+		defer db.Close()
+		docs, err := db.Documents(app.Ctx)
+		if err != nil {
+			return nil, err
+		}
+		var out []qaUnit
+		for i := len(docs) - 1; i >= 0; i-- { // oldest first: later translations are measured against earlier ones
+			ps, err := db.Pairs(app.Ctx, docs[i].ID)
+			if err != nil {
+				return nil, err
+			}
+			if len(ps) > 0 {
+				out = append(out, pairsUnit(docs[i].Name, ps))
+			}
+		}
+		if len(out) == 0 {
+			return nil, usageErrorf("qa --all: no document in %s has pairs yet (run 'bitext run' first)", app.CLI.DB)
+		}
+		return out, nil
+	case c.Src == "" || c.Tgt == "":
+		return nil, usageErrorf("qa: give --src RU_FILE and --tgt EN_FILE (line-parallel), a stored document, or --all")
+	}
+	var u qaUnit
+	if err := readLines(app, c.Src, func(_ int, line string) error { u.ru = append(u.ru, line); return nil }); err != nil {
+		return nil, err
+	}
+	if err := readLines(app, c.Tgt, func(_ int, line string) error { u.en = append(u.en, line); return nil }); err != nil {
+		return nil, err
+	}
+	if len(u.ru) != len(u.en) {
+		return nil, usageErrorf("qa: %s has %d lines, %s has %d: the files must be line-parallel", c.Src, len(u.ru), c.Tgt, len(u.en))
+	}
+	return []qaUnit{u}, nil
+}
+
+func pairsUnit(name string, ps []bitext.Pair) qaUnit {
+	u := qaUnit{name: name, pairs: ps}
+	for _, p := range ps {
+		u.ru, u.en = append(u.ru, p.RU), append(u.en, p.EN)
+	}
+	return u
+}
+
+// qaWhere says what a line of qa's output is about: a line of the files,
+// or a stored pair.
+type qaWhere struct {
+	Line int
+	Doc  string
+	Pair int64
 }
 
 func qaPairs(ru, en []string) []qa.Pair {
@@ -166,17 +237,16 @@ func (c *QACmd) glossaryCheck(app *App) (func(ru, en string) []bitext.Finding, e
 }
 
 // printQA prints one line's (or pair's) findings.
-func printQA(w io.Writer, n int, pairs bool, fs []bitext.Finding, asJSON bool) error {
+func printQA(w io.Writer, at qaWhere, fs []bitext.Finding, asJSON bool) error {
 	if asJSON {
 		out := struct {
 			Line   int       `json:"line,omitempty"`
-			Pair   int       `json:"pair,omitempty"`
+			Doc    string    `json:"doc,omitempty"`
+			Pair   int64     `json:"pair,omitempty"`
 			Issues []qaIssue `json:"issues"`
-		}{Issues: make([]qaIssue, 0, len(fs))}
-		if pairs {
-			out.Pair = n
-		} else {
-			out.Line = n
+		}{Line: at.Line, Doc: at.Doc, Pair: at.Pair, Issues: make([]qaIssue, 0, len(fs))}
+		if at.Pair != 0 {
+			out.Line = 0
 		}
 		for _, f := range fs {
 			out.Issues = append(out.Issues, qaIssue{f.Kind, f.Severity, f.RU, f.EN, f.Message, f.Key})
@@ -185,9 +255,9 @@ func printQA(w io.Writer, n int, pairs bool, fs []bitext.Finding, asJSON bool) e
 		enc.SetEscapeHTML(false)
 		return enc.Encode(out)
 	}
-	where := fmt.Sprintf("line %d", n)
-	if pairs {
-		where = fmt.Sprintf("pair #%d", n)
+	where := fmt.Sprintf("line %d", at.Line)
+	if at.Pair != 0 {
+		where = fmt.Sprintf("%s #%d", at.Doc, at.Pair)
 	}
 	for _, f := range fs {
 		if _, err := fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", where, f.Severity, f.Kind, oneLineText(f.Message)); err != nil {

@@ -83,6 +83,21 @@ func TestQAInRunsAndReview(t *testing.T) {
 	if !strings.Contains(hist, "accept by tester") {
 		t.Fatalf("history:\n%s", hist)
 	}
+
+	// Across the project: a later release translates the same sentence
+	// differently.
+	dir2 := t.TempDir()
+	writeFile(t, dir2, "aid2.txt", "Делегации обсудили планы на следующий год. Встреча завершилась вечером.\n")
+	b.ok("run", "--out", out, dir2)
+	ps2 := b.pairs("aid2.txt")
+	b.ok("pairs", "edit", "aid2.txt", itoa(ps2[0].ID), "--en", "The delegations talked over their plans for the coming year.")
+	if _, single, _ := b.run("qa", "aid2.txt", "--json"); strings.Contains(single, `"consistency"`) {
+		t.Fatalf("one document alone has no inconsistency:\n%s", single)
+	}
+	code, all, errs := b.run("qa", "--all", "--json")
+	if code != 0 || !strings.Contains(all, `"doc":"aid2.txt","pair":`+itoa(ps2[0].ID)) || !strings.Contains(all, `"kind":"consistency"`) || !strings.Contains(all, "aid.txt") {
+		t.Fatalf("qa --all: exit %d\n%s%s", code, all, errs)
+	}
 }
 
 // TestQACommandFiles: line-parallel files of any origin, with --json, and
