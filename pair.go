@@ -54,6 +54,7 @@ const (
 	OriginMemory Origin = "memory" // the translation memory (or a repeat in the document)
 	OriginHuman  Origin = "human"  // a person: an existing translation, an edit, an approved pair served from memory
 	OriginSource Origin = "source" // passed through as it was (English in the source)
+	OriginTM     Origin = "tm"     // a translation memory imported from another tool (TMX)
 )
 
 // Status is the review status of a pair, set by people and kept apart from

@@ -44,6 +44,10 @@ type JobStore interface {
 	SyncPairs(ctx context.Context, sy store.PairSync) ([]bitext.Pair, error)
 	// FindHumanMemory returns the approved translations of sentences.
 	FindHumanMemory(ctx context.Context, sources []string) (map[string]store.HumanMemory, error)
+	// FindTM returns translations imported from other tools' memories;
+	// CountTMHits counts those served.
+	FindTM(ctx context.Context, sources []string) (map[string]store.TMEntry, error)
+	CountTMHits(ctx context.Context, keys []string) error
 	// CountHumanMemoryHits notes that approved translations were served.
 	CountHumanMemoryHits(ctx context.Context, keys []string) error
 	// StartRun, FinishRun and SetDocumentAction record the run and what

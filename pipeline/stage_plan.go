@@ -189,16 +189,51 @@ func (j *Job) findReviewed(ctx context.Context, w *docWork) error {
 	return nil
 }
 
+// memoryHit is a translation a memory of people's work holds for a
+// sentence.
+type memoryHit struct{ key, target string }
+
 // fromApproved serves the segments whose Russian an approved pair has (in
 // any document) with that pair's English, checked against the glossary
 // (a human translation is never translated again, only flagged), and
 // returns the others.
 func (j *Job) fromApproved(ctx context.Context, w *docWork, todo []*store.Segment) ([]*store.Segment, error) {
+	return j.fromPeople(ctx, w, todo, bitext.OriginHuman, "an approved pair", func(sources []string) (map[string]memoryHit, error) {
+		found, err := j.Store.FindHumanMemory(ctx, sources)
+		out := make(map[string]memoryHit, len(found))
+		for k, m := range found {
+			out[k] = memoryHit{m.Key, m.Target}
+		}
+		return out, err
+	}, j.Store.CountHumanMemoryHits)
+}
+
+// fromTM serves the segments whose Russian a translation memory imported
+// from another tool has (bitext import FILE.tmx), with origin tm, checked
+// against the glossary like a human translation, and returns the others.
+func (j *Job) fromTM(ctx context.Context, w *docWork, todo []*store.Segment) ([]*store.Segment, error) {
+	return j.fromPeople(ctx, w, todo, bitext.OriginTM, "an imported memory", func(sources []string) (map[string]memoryHit, error) {
+		found, err := j.Store.FindTM(ctx, sources)
+		out := make(map[string]memoryHit, len(found))
+		for k, m := range found {
+			out[k] = memoryHit{m.Key, m.Target}
+		}
+		return out, err
+	}, j.Store.CountTMHits)
+}
+
+// fromPeople serves segments from a memory of people's translations
+// (origin says which), counting the hits.
+func (j *Job) fromPeople(ctx context.Context, w *docWork, todo []*store.Segment, origin bitext.Origin, what string,
+	find func([]string) (map[string]memoryHit, error), count func(context.Context, []string) error) ([]*store.Segment, error) {
+	if len(todo) == 0 {
+		return todo, nil
+	}
 	sources := make([]string, len(todo))
 	for i, s := range todo {
 		sources[i] = s.Source
 	}
-	found, err := j.Store.FindHumanMemory(ctx, sources)
+	found, err := find(sources)
 	if err != nil || len(found) == 0 {
 		return todo, err
 	}
@@ -210,28 +245,28 @@ func (j *Job) fromApproved(ctx context.Context, w *docWork, todo []*store.Segmen
 			left = append(left, s)
 			continue
 		}
-		used = append(used, m.Key)
+		used = append(used, m.key)
 		h := w.hits[s.Idx]
 		var vs []bitext.Violation
 		s.State = bitext.StateTranslated
 		if j.Glossary != nil {
-			vs = j.Glossary.Verify(s.Source, h, m.Target)
+			vs = j.Glossary.Verify(s.Source, h, m.target)
 			s.State = bitext.StateVerified
 			if len(vs) > 0 {
 				s.State = bitext.StateNeedsReview
 			}
 		}
-		s.Target, s.Origin, s.Violations, s.Reason = m.Target, bitext.OriginHuman, jsonList(vs), ""
+		s.Target, s.Origin, s.Violations, s.Reason = m.target, origin, jsonList(vs), ""
 		s.Terms, s.TermSig = termsJSON(h), j.signature(h)
 		s.Model, s.PromptVersion, s.GlossaryVersion = "", "", w.gver
 		if err := j.Store.SaveSegment(ctx, s, nil); err != nil {
-			return nil, fmt.Errorf("store sentence %d from an approved pair: %w", s.Idx+1, err)
+			return nil, fmt.Errorf("store sentence %d from %s: %w", s.Idx+1, what, err)
 		}
 		w.chk.resolve(s.Idx, s.Done(), s.Source, s.Target)
 		w.report.FromMemory++
 	}
-	if err := j.Store.CountHumanMemoryHits(ctx, used); err != nil {
-		return nil, fmt.Errorf("count the approved translations served: %w", err)
+	if err := count(ctx, used); err != nil {
+		return nil, fmt.Errorf("count the translations served from %s: %w", what, err)
 	}
 	return left, nil
 }
@@ -298,6 +333,9 @@ func (j *Job) key(s *store.Segment, w *docWork) string {
 // (another document may have committed since).
 func (j *Job) fromMemory(ctx context.Context, w *docWork, todo []*store.Segment, fresh bool) ([]*store.Segment, error) {
 	todo, err := j.fromApproved(ctx, w, todo)
+	if err == nil {
+		todo, err = j.fromTM(ctx, w, todo)
+	}
 	if err != nil || len(todo) == 0 {
 		return todo, err
 	}

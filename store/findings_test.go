@@ -28,7 +28,7 @@ func TestFindingsMigrationKeepsHistory(t *testing.T) {
 	if err != nil || len(before) != 1 {
 		t.Fatalf("history before: %v %v", before, err)
 	}
-	for _, q := range []string{`ALTER TABLE pairs DROP COLUMN findings`, `ALTER TABLE pairs DROP COLUMN accepted`, `PRAGMA user_version = 9`} {
+	for _, q := range []string{`DROP TABLE tm_memory`, `ALTER TABLE pairs DROP COLUMN findings`, `ALTER TABLE pairs DROP COLUMN accepted`, `PRAGMA user_version = 9`} {
 		if _, err := db.writer.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

@@ -589,7 +589,7 @@ func TestSearchIndexesExistingPairs(t *testing.T) {
 	}
 	_, ps := seedDoc(t, db, "old.txt", docA)
 	// Back to schema 8, the pairs kept.
-	for _, q := range []string{`ALTER TABLE pairs DROP COLUMN findings`, `ALTER TABLE pairs DROP COLUMN accepted`, `DROP TRIGGER pairs_fts_insert`, `DROP TRIGGER pairs_fts_delete`, `DROP TRIGGER pairs_fts_update`,
+	for _, q := range []string{`DROP TABLE tm_memory`, `ALTER TABLE pairs DROP COLUMN findings`, `ALTER TABLE pairs DROP COLUMN accepted`, `DROP TRIGGER pairs_fts_insert`, `DROP TRIGGER pairs_fts_delete`, `DROP TRIGGER pairs_fts_update`,
 		`DROP TABLE pairs_fts`, `ALTER TABLE pairs DROP COLUMN ru_fold`, `ALTER TABLE pairs DROP COLUMN en_fold`, `PRAGMA user_version = 8`} {
 		if _, err := db.writer.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)

@@ -148,3 +148,68 @@ func approveUnit(u string) string {
 	u = strings.Replace(u, `state="needs-review-translation"`, `state="final"`, 1)
 	return strings.Replace(u, ` state-qualifier="leveraged-mt"`, "", 1)
 }
+
+// TestTMXImportSeedsMemory: a TMX memory, ours or another tool's, seeds
+// the translation memory: a new database serves its sentences at no cost
+// with origin tm (shown in pairs list and as leveraged-tm in XLIFF); a
+// malformed memory imports nothing.
+func TestTMXImportSeedsMemory(t *testing.T) {
+	srv := fake.New(fake.Options{})
+	defer srv.Close()
+	a := newBinRunner(t, srv)
+	dir := t.TempDir()
+	s0, s1, s2 := "Делегация подчеркнула важность диалога.", "Стороны обсудили вопросы безопасности.", "Следующая встреча пройдет осенью."
+	writeFile(t, dir, "note.txt", s0+" "+s1+" "+s2+"\n")
+	out := filepath.Join(t.TempDir(), "out")
+	a.ok("run", "--out", out, dir)
+	a.ok("pairs", "approve", "note.txt", "--above", "0")
+	mem := filepath.Join(t.TempDir(), "ours.tmx")
+	a.ok("export", "note.txt", "--format", "tmx", "-o", mem)
+	want := a.pairs("note.txt")
+
+	// a new database, seeded with our memory and another tool's
+	b := &binRunner{t: t, bin: a.bin, db: filepath.Join(t.TempDir(), "b.db"), env: a.env}
+	bad := writeFile(t, t.TempDir(), "bad.tmx", `<?xml version="1.0"?><!DOCTYPE tmx [<!ENTITY x "boom">]><tmx version="1.4"><header srclang="ru"/><body><tu><tuv xml:lang="ru"><seg>&x;</seg></tuv></tu></body></tmx>`)
+	if code, _, errs := b.run("import", bad); code != exitUsage || !strings.Contains(errs, "nothing was imported") {
+		t.Fatalf("import of a memory with entities: exit %d\n%s", code, errs)
+	}
+	if code, _, errs := b.run("import", mem); code != 0 || !strings.Contains(errs, "3 units: 3 added") {
+		t.Fatalf("import of our memory: exit %d\n%s", code, errs)
+	}
+	foreign := writeFile(t, t.TempDir(), "agency.tmx", `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE tmx SYSTEM "tmx14.dtd">
+<tmx version="1.4"><header creationtool="Agency CAT" creationtoolversion="9" segtype="sentence" o-tmf="x" adminlang="en-US" srclang="ru-RU" datatype="plaintext"/>
+<body>
+<tu tuid="17"><tuv xml:lang="RU-ru"><seg>Эксперты продолжат <bpt i="1">&lt;b&gt;</bpt>работу<ept i="1">&lt;/b&gt;</ept>.</seg></tuv><tuv xml:lang="en-GB"><seg>The experts will continue <bpt i="1">&lt;b&gt;</bpt>their work<ept i="1">&lt;/b&gt;</ept>.</seg></tuv></tu>
+<tu tuid="18"><tuv xml:lang="ru-RU"><seg>Только русский.</seg></tuv></tu>
+</body></tmx>`)
+	if code, _, errs := b.run("import", foreign); code != 0 || !strings.Contains(errs, "1 units: 1 added") || !strings.Contains(errs, "1 skipped") {
+		t.Fatalf("import of another tool's memory: exit %d\n%s", code, errs)
+	}
+	dir2 := t.TempDir()
+	writeFile(t, dir2, "release.txt", s1+" "+s0+" Эксперты продолжат работу. "+s2+"\n")
+	calls := srv.Calls()
+	b.ok("run", "--out", filepath.Join(t.TempDir(), "out"), dir2)
+	if n := srv.Calls() - calls; n != 0 {
+		t.Fatalf("the seeded run made %d calls, want 0", n)
+	}
+	got := b.pairs("release.txt")
+	if len(got) != 4 {
+		t.Fatalf("%d pairs", len(got))
+	}
+	for k, p := range got {
+		if p.Origin != bitext.OriginTM {
+			t.Fatalf("pair %d origin %q, want tm: %+v", k, p.Origin, p)
+		}
+	}
+	if got[0].EN != want[1].EN || got[1].EN != want[0].EN || got[2].EN != "The experts will continue their work." {
+		t.Fatalf("served English: %q %q %q", got[0].EN, got[1].EN, got[2].EN)
+	}
+	if l := b.ok("pairs", "list", "release.txt"); strings.Count(l, "(tm)") != 4 {
+		t.Fatalf("pairs list does not show the origin:\n%s", l)
+	}
+	x := b.ok("export", "release.txt", "--format", "xliff")
+	if strings.Count(x, `state-qualifier="leveraged-tm"`) != 4 {
+		t.Fatalf("XLIFF of pairs from an imported memory:\n%s", x)
+	}
+}

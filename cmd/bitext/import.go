@@ -1,22 +1,26 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/bitext/bitext"
+	"github.com/bitext/bitext/format/tmx"
 	"github.com/bitext/bitext/format/xliff"
 	"github.com/bitext/bitext/review"
 	"github.com/bitext/bitext/store"
 )
 
-// ImportCmd applies a reviewed XLIFF file back to the stored pairs.
+// ImportCmd applies a reviewed XLIFF file back to the stored pairs, or
+// seeds the translation memory from a TMX file.
 type ImportCmd struct {
-	File   string `arg:"" help:"An XLIFF 1.2 file exported by 'bitext export --format xliff' and reviewed in a CAT tool."`
-	Format string `help:"xliff (default: from the file name)." enum:",xliff" default:""`
+	File   string `arg:"" help:"An XLIFF 1.2 file exported by 'bitext export --format xliff' and reviewed in a CAT tool, or a TMX 1.4 memory of any tool."`
+	Format string `help:"xliff or tmx (default: from the file name)." enum:",xliff,tmx" default:""`
 	By     string `help:"Who made the changes in the file (default: $USER)." env:"BITEXT_USER"`
 	JSON   bool   `help:"Print the outcome of every unit as JSON, one object per line."`
 }
@@ -33,12 +37,22 @@ export imported with no change changes nothing. The file is read whole
 before anything is applied: a malformed file (or one with a DOCTYPE or
 entities) changes nothing.
 
+A TMX memory (any TMX 1.4 from another tool: xml:lang ru, ru-RU, en-GB…,
+inline tags dropped with their codes, their text kept) seeds the
+translation memory: a Russian sentence of a later run that a unit has
+(white space and Unicode form normalised) is served its English at no cost
+with origin tm, checked against the glossary, below approved pairs and
+above the model. Units without both a Russian and an English text are
+skipped and counted. The file is streamed (bounded memory) in one
+transaction: a malformed file imports nothing.
+
 Exit codes: 0 all applied or unchanged; 1 conflicts or unmatched units (the
 rest applied); 2 unreadable file.
 
 Examples:
   bitext export statement.txt --format xliff -o statement.xlf
-  bitext import statement.xlf --by anna`
+  bitext import statement.xlf --by anna
+  bitext import agency-memory.tmx`
 }
 
 // unitOutcome is what import did with one unit.
@@ -55,8 +69,11 @@ type unitOutcome struct {
 // Run imports.
 func (c *ImportCmd) Run(app *App) error {
 	ext := strings.ToLower(filepath.Ext(c.File))
+	if c.Format == "tmx" || c.Format == "" && ext == ".tmx" {
+		return c.importTMX(app)
+	}
 	if c.Format == "" && ext != ".xlf" && ext != ".xliff" && ext != ".xml" {
-		return usageErrorf("import %s: give an XLIFF file (.xlf, .xliff) exported by 'bitext export --format xliff'; importing TMX memories is not built yet", c.File)
+		return usageErrorf("import %s: give an XLIFF file (.xlf, .xliff) or a TMX memory (.tmx), or say which with --format", c.File)
 	}
 	f, err := os.Open(c.File)
 	if err != nil {
@@ -180,4 +197,49 @@ func failed(o unitOutcome, p bitext.Pair, target string, err error) unitOutcome 
 	}
 	o.Outcome, o.Detail = "unmatched", err.Error()
 	return o
+}
+
+// importTMX seeds the translation memory from a TMX file.
+func (c *ImportCmd) importTMX(app *App) error {
+	f, err := os.Open(c.File)
+	if err != nil {
+		return usageErrorf("import: %v", err)
+	}
+	defer f.Close()
+	db, err := openStore(app)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	dec := tmx.NewDecoder(bufio.NewReaderSize(f, 1<<16), tmx.Options{})
+	var decodeErr error
+	st, err := db.ImportTM(app.Ctx, filepath.Base(c.File), (&editorFlags{By: c.By}).who(), func() (store.TMEntry, bool, error) {
+		u, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			return store.TMEntry{}, false, nil
+		}
+		if err != nil {
+			decodeErr = err
+			return store.TMEntry{}, false, err
+		}
+		return store.TMEntry{Source: u.RU, Target: u.EN, TUID: u.TUID}, true, nil
+	})
+	if decodeErr != nil {
+		return usageErrorf("import %s: %v; nothing was imported", c.File, decodeErr)
+	}
+	if err != nil {
+		return err
+	}
+	ds := dec.Stats()
+	if c.JSON {
+		writeJSONLine(app.Stdout, map[string]any{"file": c.File, "units": ds.Units, "skipped": ds.Skipped, "skip_reasons": ds.Reasons,
+			"added": st.Added, "updated": st.Updated, "unchanged": st.Unchanged})
+	}
+	fmt.Fprintf(app.Stderr, "%s: %d units: %d added, %d updated, %d unchanged to the translation memory (origin tm); %d skipped",
+		c.File, ds.Units, st.Added, st.Updated, st.Unchanged, ds.Skipped)
+	for reason, n := range ds.Reasons {
+		fmt.Fprintf(app.Stderr, "; %s: %d", reason, n)
+	}
+	fmt.Fprintln(app.Stderr)
+	return nil
 }

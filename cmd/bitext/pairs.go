@@ -191,7 +191,11 @@ func printPair(w io.Writer, p *bitext.Pair) {
 	if p.ReviewedBy != "" {
 		by = " by " + p.ReviewedBy
 	}
-	fmt.Fprintf(w, "#%d  %s  confidence %.3f  %s  %s%s%s  v%d\n", p.ID, p.Bead(), p.Confidence, p.State, p.Status, by, edited, p.Version)
+	origin := ""
+	if p.Origin != "" {
+		origin = " (" + string(p.Origin) + ")"
+	}
+	fmt.Fprintf(w, "#%d  %s  confidence %.3f  %s%s  %s%s%s  v%d\n", p.ID, p.Bead(), p.Confidence, p.State, origin, p.Status, by, edited, p.Version)
 	fmt.Fprintf(w, "  ru: %s\n", oneLineText(p.RU))
 	en := oneLineText(p.EN)
 	if p.State == bitext.StateFailed && en == "" {

@@ -55,7 +55,7 @@ var states = [...]StateRow{
 	{KindRejected, `status rejected (the rejected English stays in the target, to be redone)`, "needs-translation", "", false, false},
 	{KindNoEnglish, `no English: state pending or failed`, "new", "", false, true},
 	{KindHumanDraft, `draft edited by a person, or a human translation (origin human)`, "translated", "", false, false},
-	{KindMemoryDraft, `draft from the translation memory (origin memory)`, "needs-review-translation", "leveraged-tm", false, false},
+	{KindMemoryDraft, `draft from a translation memory (origin memory, or tm: imported from another tool)`, "needs-review-translation", "leveraged-tm", false, false},
 	{KindSourceDraft, `draft passed through from the source (origin source)`, "needs-review-translation", "", false, false},
 	{KindMachineDraft, `draft translated by the model (origin model)`, "needs-review-translation", "leveraged-mt", false, false},
 }
@@ -68,7 +68,7 @@ var states = [...]StateRow{
 //	rejected       status rejected (English kept)          needs-translation         –                –
 //	no English     state pending or failed                 new (empty target)        –                –
 //	human draft    draft, edited or origin human           translated                –                –
-//	memory draft   draft, origin memory                    needs-review-translation  leveraged-tm     –
+//	memory draft   draft, origin memory or tm              needs-review-translation  leveraged-tm     –
 //	source draft   draft, origin source (passed through)   needs-review-translation  –                –
 //	machine draft  draft, origin model                     needs-review-translation  leveraged-mt     –
 //
@@ -87,7 +87,7 @@ func Classify(p *bitext.Pair) Kind {
 		return KindNoEnglish
 	case p.Edited || p.Origin == bitext.OriginHuman:
 		return KindHumanDraft
-	case p.Origin == bitext.OriginMemory:
+	case p.Origin == bitext.OriginMemory || p.Origin == bitext.OriginTM:
 		return KindMemoryDraft
 	case p.Origin == bitext.OriginSource:
 		return KindSourceDraft
