@@ -31,14 +31,20 @@ import (
 // real binary's `bitext serve`. Screenshots of every page go to
 // $BITEXT_SCREENSHOTS when it is set (CI keeps them as artifacts).
 
-// chromium finds the browser; without one the test is skipped, except in
-// CI, where .ci/run installs it and its absence is a failure.
+// chromium finds the browser (see outsideTool).
 func chromium(t *testing.T) string {
+	return outsideTool(t, "Debian's chromium (apt-get install chromium)", os.Getenv("BITEXT_CHROMIUM"), "chromium", "chromium-browser", "google-chrome")
+}
+
+// outsideTool finds a program a test drives (the first of names on
+// PATH); without one the test is skipped, except in CI, where .ci/run
+// installs what (and its absence is a failure). -short skips it too.
+func outsideTool(t *testing.T, what string, names ...string) string {
 	t.Helper()
 	if testing.Short() {
-		t.Skip("drives a real browser: skipped with -short")
+		t.Skip("drives " + what + ": skipped with -short")
 	}
-	for _, name := range []string{os.Getenv("BITEXT_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
+	for _, name := range names {
 		if name == "" {
 			continue
 		}
@@ -47,9 +53,9 @@ func chromium(t *testing.T) string {
 		}
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatal("no chromium on PATH: .ci/run installs Debian's chromium (apt-get install chromium)")
+		t.Fatalf("none of %v on PATH: .ci/run installs %s", names, what)
 	}
-	t.Skip("no chromium on PATH (apt-get install chromium)")
+	t.Skipf("none of %v on PATH: install %s", names, what)
 	return ""
 }
 

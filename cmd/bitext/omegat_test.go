@@ -15,21 +15,9 @@ import (
 	"github.com/bitext/bitext/format/tmx"
 )
 
-// omegat finds OmegaT; without it the test is skipped, except in CI,
-// where .ci/run installs it and its absence is a failure.
+// omegat finds OmegaT (see outsideTool).
 func omegat(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("runs OmegaT: skipped with -short")
-	}
-	if p, err := exec.LookPath("omegat"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no omegat on PATH: .ci/run installs Debian's OmegaT (apt-get install omegat)")
-	}
-	t.Skip("no omegat on PATH (apt-get install omegat)")
-	return ""
+	return outsideTool(t, "Debian's OmegaT (apt-get install omegat)", "omegat")
 }
 
 // omegatProjectXML is the omegat.project OmegaT 3.6 reads (its JAXB
