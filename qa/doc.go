@@ -249,6 +249,25 @@ func normText(s string) string {
 
 // --- name spelling within a document ---
 
+// derived tells whether one spelling is the other with an English
+// adjective or demonym ending (Brazil, Brazilian; China, Chinese;
+// Russia, Russian): the same name, not another spelling.
+func derived(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	for _, base := range []string{a, strings.TrimRight(a, "aey")} {
+		if len(base) < 3 || !strings.HasPrefix(b, base) {
+			continue
+		}
+		switch b[len(base):] {
+		case "n", "an", "ian", "ean", "ese", "ish", "ic", "i":
+			return true
+		}
+	}
+	return false
+}
+
 // nameSpelling warns when a Russian name is rendered in Latin letters
 // differently from an earlier pair of the document.
 func nameSpelling(pairs []Pair, out [][]bitext.Finding) {
@@ -267,7 +286,7 @@ func nameSpelling(pairs []Pair, out [][]bitext.Finding) {
 				seen[u.key] = first{u, k}
 				continue
 			}
-			if f.use.canon == u.canon {
+			if f.use.canon == u.canon || derived(f.use.canon, u.canon) {
 				continue
 			}
 			out[k] = append(out[k], bitext.Finding{Kind: bitext.FindingName, Severity: bitext.SeverityWarning, RU: u.ru, EN: u.en,

@@ -265,3 +265,36 @@ func TestConsistencyAcrossDocuments(t *testing.T) {
 		t.Errorf("unstable key: %s vs %s", show(again), show(fs))
 	}
 }
+
+// TestNameSpellingDerivedForms: a country and its adjective are one name
+// spelled one way (no warning); another spelling of a name still is.
+func TestNameSpellingDerivedForms(t *testing.T) {
+	for _, c := range []struct {
+		ru1, en1, ru2, en2 string
+		warn               bool
+	}{
+		{"Делегация Бразилии прибыла в Москву.", "The delegation of Brazil arrived in Moscow.",
+			"Представитель Бразилии предложил дату.", "The Brazilian side proposed a date.", false},
+		{"Министр Лавров выступил с речью.", "Minister Lavrov delivered a speech.",
+			"По словам Лаврова, стороны договорились.", "According to Lavroff, the parties agreed.", true},
+	} {
+		fs := Doc([]Pair{{RU: c.ru1, EN: c.en1}, {RU: c.ru2, EN: c.en2}})
+		got := false
+		for _, f := range fs[1] {
+			if f.Kind == bitext.FindingName {
+				got = true
+			}
+		}
+		if got != c.warn {
+			t.Errorf("%q: name warning %v, want %v (%+v)", c.en2, got, c.warn, fs[1])
+		}
+	}
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{{"brazil", "brazilian", true}, {"china", "chinese", true}, {"russia", "russian", true}, {"lavrov", "lavroff", false}, {"iran", "iraq", false}} {
+		if got := derived(c.a, c.b); got != c.want {
+			t.Errorf("derived(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}
