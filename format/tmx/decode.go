@@ -144,19 +144,7 @@ func (d *Decoder) Next() (TU, error) {
 
 // All iterates over the units; it stops after the first error, which it
 // yields.
-func (d *Decoder) All() iter.Seq2[TU, error] {
-	return func(yield func(TU, error) bool) {
-		for {
-			u, err := d.Next()
-			if err == io.EOF {
-				return
-			}
-			if !yield(u, err) || err != nil {
-				return
-			}
-		}
-	}
-}
+func (d *Decoder) All() iter.Seq2[TU, error] { return xmlx.All(d.Next) }
 
 // ReadAll reads a whole memory: all its units, or none and the error.
 func ReadAll(r io.Reader, opt Options) ([]TU, Stats, error) {

@@ -112,19 +112,7 @@ func (d *Decoder) Next() (TransUnit, error) {
 
 // All iterates over the units; it stops after the first error, which it
 // yields.
-func (d *Decoder) All() iter.Seq2[TransUnit, error] {
-	return func(yield func(TransUnit, error) bool) {
-		for {
-			u, err := d.Next()
-			if err == io.EOF {
-				return
-			}
-			if !yield(u, err) || err != nil {
-				return
-			}
-		}
-	}
-}
+func (d *Decoder) All() iter.Seq2[TransUnit, error] { return xmlx.All(d.Next) }
 
 // ReadAll reads a whole document: all its units, or none and the error.
 func ReadAll(r io.Reader, opt Options) ([]TransUnit, error) {
