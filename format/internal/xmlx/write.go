@@ -55,54 +55,36 @@ func Clean(s string) string {
 // Text appends s to buf as XML character data: cleaned (see Clean), with
 // &, < and > escaped, and carriage returns as a character reference so
 // that a parser's line-end normalisation keeps them.
-func Text(buf *bytes.Buffer, s string) {
-	s = Clean(s)
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '\r':
-			esc = "&#13;"
-		default:
-			continue
-		}
-		buf.WriteString(s[last:i])
-		buf.WriteString(esc)
-		last = i + 1
-	}
-	buf.WriteString(s[last:])
-}
+func Text(buf *bytes.Buffer, s string) { escape(buf, s, false) }
 
 // Attr appends s to buf as the value of an attribute in double quotes:
 // cleaned, with &, <, > and " escaped, and tab, line feed and carriage
 // return as character references (attribute-value normalisation would
 // turn them into spaces).
-func Attr(buf *bytes.Buffer, s string) {
+func Attr(buf *bytes.Buffer, s string) { escape(buf, s, true) }
+
+// escape writes s cleaned and escaped as character data, or as an
+// attribute value when attr is set.
+func escape(buf *bytes.Buffer, s string, attr bool) {
 	s = Clean(s)
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var esc string
-		switch s[i] {
-		case '&':
+		switch c := s[i]; {
+		case c == '&':
 			esc = "&amp;"
-		case '<':
+		case c == '<':
 			esc = "&lt;"
-		case '>':
+		case c == '>':
 			esc = "&gt;"
-		case '"':
-			esc = "&quot;"
-		case '\t':
-			esc = "&#9;"
-		case '\n':
-			esc = "&#10;"
-		case '\r':
+		case c == '\r':
 			esc = "&#13;"
+		case attr && c == '"':
+			esc = "&quot;"
+		case attr && c == '\t':
+			esc = "&#9;"
+		case attr && c == '\n':
+			esc = "&#10;"
 		default:
 			continue
 		}
